@@ -1,0 +1,21 @@
+// What this build of the core is: read by buildInfo() in JavaScript and by the kernel tests.
+#pragma once
+
+#include <string>
+
+namespace lamina {
+
+struct BuildInfo {
+  std::string version;        // package version the core was built from
+  std::string gemm;           // "openblas" or "builtin"
+  bool openmp;                // compiled with OpenMP
+  int threads;                // current thread count
+  std::string simd_compiled;  // instruction sets compiled in: baseline + run-time kernels
+  std::string simd_active;    // the GEMM micro-kernel this CPU runs
+  std::string build_file;     // "binding.gyp" or "CMakeLists.txt"
+  std::string compiler;
+};
+
+BuildInfo build_info();
+
+}  // namespace lamina

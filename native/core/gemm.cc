@@ -1,0 +1,258 @@
+#include "native/core/gemm.h"
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+#include "native/core/errors.h"
+#include "native/core/threading.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#ifdef LAMINA_GEMM_CBLAS
+#include <cblas.h>
+#endif
+
+namespace lamina {
+namespace {
+
+// Block sizes: a packed A block (kMc x kKc) stays in L2, a B micro-panel (kKc x 16) in L1,
+// and a task covers kNg columns of C so that two threads share even a short matrix.
+constexpr int kMc = 144;
+constexpr int kKc = 256;
+constexpr int kNc = 4096;
+constexpr int kNg = 256;
+
+// Below this many multiply-adds a product runs on the calling thread alone.
+constexpr double kParallelWork = 48.0 * 48.0 * 48.0;
+
+float at_a(const GemmArgs& g, int i, int p) {
+  return g.trans_a ? g.a[static_cast<long>(p) * g.lda + i] : g.a[static_cast<long>(i) * g.lda + p];
+}
+
+float at_b(const GemmArgs& g, int p, int j) {
+  return g.trans_b ? g.b[static_cast<long>(j) * g.ldb + p] : g.b[static_cast<long>(p) * g.ldb + j];
+}
+
+// Packs op(A)[ic : ic+mc, pc : pc+kc] as panels of 6 rows, each kc columns of 6 values,
+// zero-padded past the last row.
+void pack_a(const GemmArgs& g, int ic, int mc, int pc, int kc, float* packed) {
+  for (int ir = 0; ir < mc; ir += kGemmMr) {
+    int rows = std::min(kGemmMr, mc - ir);
+    for (int p = 0; p < kc; ++p) {
+      for (int i = 0; i < rows; ++i) packed[i] = at_a(g, ic + ir + i, pc + p);
+      for (int i = rows; i < kGemmMr; ++i) packed[i] = 0.0f;
+      packed += kGemmMr;
+    }
+  }
+}
+
+// Packs op(B)[pc : pc+kc, jc + 16*panel ...] for one panel of 16 columns, zero-padded.
+void pack_b_panel(const GemmArgs& g, int pc, int kc, int jc, int cols, float* packed) {
+  if (!g.trans_b && cols == kGemmNr) {
+    for (int p = 0; p < kc; ++p) {
+      const float* row = g.b + static_cast<long>(pc + p) * g.ldb + jc;
+      std::copy(row, row + kGemmNr, packed);
+      packed += kGemmNr;
+    }
+    return;
+  }
+  for (int p = 0; p < kc; ++p) {
+    for (int j = 0; j < cols; ++j) packed[j] = at_b(g, pc + p, jc + j);
+    for (int j = cols; j < kGemmNr; ++j) packed[j] = 0.0f;
+    packed += kGemmNr;
+  }
+}
+
+// C = beta * C, with beta == 0 overwriting.
+void scale_c(const GemmArgs& g, int threads) {
+  if (g.beta == 1.0f) return;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int i = 0; i < g.m; ++i) {
+    float* row = g.c + static_cast<long>(i) * g.ldc;
+    if (g.beta == 0.0f) {
+      std::fill(row, row + g.n, 0.0f);
+    } else {
+      for (int j = 0; j < g.n; ++j) row[j] *= g.beta;
+    }
+  }
+}
+
+using Kernel = void (*)(int, const float*, const float*, float*, int, float, int, int);
+
+Kernel chosen_kernel() {
+  static const Kernel kernel = cpu_has_avx2_fma() ? gemm_kernel_avx2 : gemm_kernel_portable;
+  return kernel;
+}
+
+// Reusable packing buffers, one set per thread, so repeated products do not allocate.
+std::vector<float>& thread_buffer_a() {
+  thread_local std::vector<float> buffer;
+  return buffer;
+}
+
+std::vector<float>& thread_buffer_b() {
+  thread_local std::vector<float> buffer;
+  return buffer;
+}
+
+}  // namespace
+
+void gemm_check(const GemmArgs& g) {
+  LAMINA_CHECK(g.m >= 0 && g.n >= 0 && g.k >= 0, "gemm: sizes must be >= 0, received m=", g.m,
+               " n=", g.n, " k=", g.k);
+  int a_cols = g.trans_a ? g.m : g.k;
+  int b_cols = g.trans_b ? g.k : g.n;
+  LAMINA_CHECK(g.lda >= std::max(1, a_cols), "gemm: lda must be >= ", std::max(1, a_cols),
+               ", received ", g.lda);
+  LAMINA_CHECK(g.ldb >= std::max(1, b_cols), "gemm: ldb must be >= ", std::max(1, b_cols),
+               ", received ", g.ldb);
+  LAMINA_CHECK(g.ldc >= std::max(1, g.n), "gemm: ldc must be >= ", std::max(1, g.n),
+               ", received ", g.ldc);
+}
+
+void gemm_reference(const GemmArgs& g) {
+  for (int i = 0; i < g.m; ++i) {
+    for (int j = 0; j < g.n; ++j) {
+      double sum = 0.0;
+      for (int p = 0; p < g.k; ++p) sum += static_cast<double>(at_a(g, i, p)) * at_b(g, p, j);
+      float& out = g.c[static_cast<long>(i) * g.ldc + j];
+      double old = g.beta == 0.0f ? 0.0 : static_cast<double>(g.beta) * out;
+      out = static_cast<float>(g.alpha * sum + old);
+    }
+  }
+}
+
+void gemm_kernel_portable(int kc, const float* ap, const float* bp, float* c, int ldc,
+                          float alpha, int mr, int nr) {
+  float tile[kGemmMr][kGemmNr] = {};
+  for (int p = 0; p < kc; ++p) {
+    for (int i = 0; i < kGemmMr; ++i) {
+      float a = ap[i];
+      for (int j = 0; j < kGemmNr; ++j) tile[i][j] += a * bp[j];
+    }
+    ap += kGemmMr;
+    bp += kGemmNr;
+  }
+  for (int i = 0; i < mr; ++i) {
+    float* row = c + static_cast<long>(i) * ldc;
+    for (int j = 0; j < nr; ++j) row[j] += alpha * tile[i][j];
+  }
+}
+
+void gemm_builtin(const GemmArgs& g) {
+  gemm_check(g);
+  if (g.m == 0 || g.n == 0) return;
+  double work = static_cast<double>(g.m) * g.n * g.k;
+  int threads = work < kParallelWork ? 1 : get_num_threads();
+  scale_c(g, threads);
+  if (g.k == 0 || g.alpha == 0.0f) return;
+
+  const Kernel kernel = chosen_kernel();
+  std::vector<float>& packed_b = thread_buffer_b();
+
+  for (int jc = 0; jc < g.n; jc += kNc) {
+    int nc = std::min(kNc, g.n - jc);
+    int panels = (nc + kGemmNr - 1) / kGemmNr;
+    for (int pc = 0; pc < g.k; pc += kKc) {
+      int kc = std::min(kKc, g.k - pc);
+      if (packed_b.size() < static_cast<size_t>(panels) * kc * kGemmNr) {
+        packed_b.resize(static_cast<size_t>(panels) * kKc * kGemmNr);
+      }
+      float* bp = packed_b.data();
+      int row_blocks = (g.m + kMc - 1) / kMc;
+      int col_groups = (nc + kNg - 1) / kNg;
+      int tasks = row_blocks * col_groups;
+
+#pragma omp parallel num_threads(threads) if (threads > 1)
+      {
+        // Step 1: pack this K slice of B, panel by panel, shared by every task.
+#pragma omp for schedule(static)
+        for (int panel = 0; panel < panels; ++panel) {
+          int cols = std::min(kGemmNr, nc - panel * kGemmNr);
+          pack_b_panel(g, pc, kc, jc + panel * kGemmNr, cols,
+                       bp + static_cast<long>(panel) * kc * kGemmNr);
+        }
+
+        // Step 2: each task packs one block of A and multiplies it by a group of B panels.
+        std::vector<float>& packed_a = thread_buffer_a();
+        if (packed_a.size() < static_cast<size_t>(kMc) * kKc) packed_a.resize(kMc * kKc);
+        int packed_block = -1;
+#pragma omp for schedule(dynamic, 1)
+        for (int task = 0; task < tasks; ++task) {
+          int block = task / col_groups;
+          int group = task % col_groups;
+          int ic = block * kMc;
+          int mc = std::min(kMc, g.m - ic);
+          if (block != packed_block) {
+            pack_a(g, ic, mc, pc, kc, packed_a.data());
+            packed_block = block;
+          }
+          int j_begin = group * kNg;
+          int j_end = std::min(nc, j_begin + kNg);
+          for (int jr = j_begin; jr < j_end; jr += kGemmNr) {
+            int nr = std::min(kGemmNr, j_end - jr);
+            const float* b_panel = bp + static_cast<long>(jr / kGemmNr) * kc * kGemmNr;
+            for (int ir = 0; ir < mc; ir += kGemmMr) {
+              int mr = std::min(kGemmMr, mc - ir);
+              float* c_tile = g.c + static_cast<long>(ic + ir) * g.ldc + jc + jr;
+              kernel(kc, packed_a.data() + static_cast<long>(ir) * kc, b_panel, c_tile, g.ldc,
+                     g.alpha, mr, nr);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+#ifdef LAMINA_GEMM_CBLAS
+
+namespace {
+// OpenBLAS reads its own thread count at start-up; make it follow Lamina's once.
+void sync_blas_threads() {
+  static std::once_flag once;
+  std::call_once(once, [] { set_num_threads(get_num_threads()); });
+}
+}  // namespace
+
+void gemm_cblas(const GemmArgs& g) {
+  gemm_check(g);
+  if (g.m == 0 || g.n == 0) return;
+  sync_blas_threads();
+  cblas_sgemm(CblasRowMajor, g.trans_a ? CblasTrans : CblasNoTrans,
+              g.trans_b ? CblasTrans : CblasNoTrans, g.m, g.n, g.k, g.alpha, g.a, g.lda, g.b,
+              g.ldb, g.beta, g.c, g.ldc);
+}
+
+const char* gemm_provider() { return "openblas"; }
+bool gemm_has_cblas() { return true; }
+
+#else
+
+void gemm_cblas(const GemmArgs&) {
+  throw Error(
+      "gemm: this build has no CBLAS; install libopenblas-dev (Debian/Ubuntu) and rebuild with "
+      "`npm run build:native`, or use the built-in GEMM");
+}
+
+const char* gemm_provider() { return "builtin"; }
+bool gemm_has_cblas() { return false; }
+
+#endif
+
+const char* gemm_builtin_kernel() { return cpu_has_avx2_fma() ? "avx2+fma" : "portable"; }
+
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc) {
+  GemmArgs args{trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc};
+#ifdef LAMINA_GEMM_CBLAS
+  gemm_cblas(args);
+#else
+  gemm_builtin(args);
+#endif
+}
+
+}  // namespace lamina
