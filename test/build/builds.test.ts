@@ -1,0 +1,62 @@
+/**
+ * Both build descriptions compile the core: binding.gyp (used by installs and prebuildify)
+ * produced the addon this suite loads, and CMakeLists.txt (driven by cmake-js) builds the
+ * addon again plus the C++ kernel tests, which must pass.
+ */
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildInfo } from '../../lib';
+import { packageRoot } from '../../lib/native';
+
+const CMAKE_OUT = path.join(packageRoot, 'build-cmake-test');
+
+describe('builds', function () {
+  this.timeout(15 * 60 * 1000);
+
+  it('loads the addon that binding.gyp built', () => {
+    const info = buildInfo();
+    assert.strictEqual(info.buildFile, 'binding.gyp');
+    assert.match(info.binary, /(build[\\/]Release|prebuilds)[\\/].*\.node$/);
+  });
+
+  it('falls back to the built-in GEMM when no OpenBLAS is found, and says so', () => {
+    const configure = path.join(packageRoot, 'native', 'tools', 'configure.js');
+    const env = { ...process.env, LAMINA_OPENBLAS_DIRS: '/nonexistent', LAMINA_GEMM: 'auto' };
+    const result = spawnSync(process.execPath, [configure, 'gemm'], { env });
+    assert.strictEqual(result.stdout.toString().trim(), 'builtin');
+    assert.match(result.stderr.toString(), /GEMM provider: builtin \(no OpenBLAS found/);
+    const forced = spawnSync(process.execPath, [configure, 'gemm'], {
+      env: { ...env, LAMINA_GEMM: 'openblas' },
+    });
+    assert.strictEqual(forced.status, 1);
+    assert.match(forced.stderr.toString(), /no OpenBLAS .* was found; install libopenblas-dev/);
+  });
+
+  it('builds the addon and the kernel tests with CMake, and the kernel tests pass', () => {
+    const cmakeJs = path.join(packageRoot, 'node_modules', 'cmake-js', 'bin', 'cmake-js');
+    execFileSync(process.execPath, [cmakeJs, 'compile', '--out', CMAKE_OUT, '-p', '2', '-m'], {
+      cwd: packageRoot,
+      stdio: 'pipe',
+    });
+    const addonPath = path.join(CMAKE_OUT, 'Release', 'lamina.node');
+    assert.ok(fs.existsSync(addonPath), `${addonPath} was not built`);
+
+    // Load the CMake-built addon in a child process, so it does not replace this one.
+    const script =
+      `const a = require(${JSON.stringify(addonPath)});` +
+      'const c = new Float32Array(4);' +
+      'a.gemm({ transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, beta: 0, lda: 2, ' +
+      'ldb: 2, ldc: 2, a: new Float32Array([1, 2, 3, 4]), b: new Float32Array([5, 6, 7, 8]), c });' +
+      'console.log(JSON.stringify({ info: a.buildInfo(), c: Array.from(c) }));';
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script]).toString());
+    assert.strictEqual(result.info.buildFile, 'CMakeLists.txt');
+    assert.strictEqual(result.info.gemm, buildInfo().gemm, 'both builds chose the same GEMM');
+    assert.deepStrictEqual(result.c, [19, 22, 43, 50]);
+
+    const tests = path.join(CMAKE_OUT, 'lamina_kernel_tests');
+    const output = execFileSync(tests).toString();
+    assert.match(output, /^\d+ passed, 0 failed$/m, output);
+  });
+});
