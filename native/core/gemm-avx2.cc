@@ -23,7 +23,8 @@ bool cpu_has_avx2_fma() {
 
 __attribute__((target("avx2,fma"))) void gemm_kernel_avx2(int kc, const float* ap,
                                                           const float* bp, float* c, int ldc,
-                                                          float alpha, int mr, int nr) {
+                                                          float alpha, float beta, int mr,
+                                                          int nr) {
   // 12 accumulators: 6 rows x 2 vectors of 8 columns.
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
@@ -62,10 +63,21 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_avx2(int kc, const float* a
   __m256 rows[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                              {c30, c31}, {c40, c41}, {c50, c51}};
   if (mr == kGemmMr && nr == kGemmNr) {
+    if (beta == 0.0f) {
+      for (int i = 0; i < kGemmMr; ++i) {
+        float* row = c + static_cast<long>(i) * ldc;
+        _mm256_storeu_ps(row, _mm256_mul_ps(scale, rows[i][0]));
+        _mm256_storeu_ps(row + 8, _mm256_mul_ps(scale, rows[i][1]));
+      }
+      return;
+    }
+    const __m256 old_scale = _mm256_set1_ps(beta);
     for (int i = 0; i < kGemmMr; ++i) {
       float* row = c + static_cast<long>(i) * ldc;
-      _mm256_storeu_ps(row, _mm256_fmadd_ps(scale, rows[i][0], _mm256_loadu_ps(row)));
-      _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(scale, rows[i][1], _mm256_loadu_ps(row + 8)));
+      __m256 old0 = _mm256_mul_ps(old_scale, _mm256_loadu_ps(row));
+      __m256 old1 = _mm256_mul_ps(old_scale, _mm256_loadu_ps(row + 8));
+      _mm256_storeu_ps(row, _mm256_fmadd_ps(scale, rows[i][0], old0));
+      _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(scale, rows[i][1], old1));
     }
     return;
   }
@@ -78,7 +90,10 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_avx2(int kc, const float* a
   }
   for (int i = 0; i < mr; ++i) {
     float* row = c + static_cast<long>(i) * ldc;
-    for (int j = 0; j < nr; ++j) row[j] += alpha * tile[i * kGemmNr + j];
+    for (int j = 0; j < nr; ++j) {
+      float old = beta == 0.0f ? 0.0f : beta * row[j];
+      row[j] = alpha * tile[i * kGemmNr + j] + old;
+    }
   }
 }
 
@@ -87,8 +102,8 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_avx2(int kc, const float* a
 bool cpu_has_avx2_fma() { return false; }
 
 void gemm_kernel_avx2(int kc, const float* ap, const float* bp, float* c, int ldc, float alpha,
-                      int mr, int nr) {
-  gemm_kernel_portable(kc, ap, bp, c, ldc, alpha, mr, nr);
+                      float beta, int mr, int nr) {
+  gemm_kernel_portable(kc, ap, bp, c, ldc, alpha, beta, mr, nr);
 }
 
 #endif

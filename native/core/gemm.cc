@@ -18,11 +18,11 @@
 namespace lamina {
 namespace {
 
-// Block sizes: a packed A block (kMc x kKc) stays in L2, a B micro-panel (kKc x 16) in L1,
-// and a task covers kNg columns of C so that two threads share even a short matrix.
+// Block sizes: a packed A block (kMc x kKc) and a packed group of B columns (kKc x kNg) stay
+// in L2, a B micro-panel (kKc x 16) in L1; a task covers kNg columns of C so that two threads
+// share even a short matrix.
 constexpr int kMc = 144;
 constexpr int kKc = 256;
-constexpr int kNc = 4096;
 constexpr int kNg = 256;
 
 // Below this many multiply-adds a product runs on the calling thread alone.
@@ -80,7 +80,7 @@ void scale_c(const GemmArgs& g, int threads) {
   }
 }
 
-using Kernel = void (*)(int, const float*, const float*, float*, int, float, int, int);
+using Kernel = void (*)(int, const float*, const float*, float*, int, float, float, int, int);
 
 Kernel chosen_kernel() {
   static const Kernel kernel = cpu_has_avx2_fma() ? gemm_kernel_avx2 : gemm_kernel_portable;
@@ -126,7 +126,7 @@ void gemm_reference(const GemmArgs& g) {
 }
 
 void gemm_kernel_portable(int kc, const float* ap, const float* bp, float* c, int ldc,
-                          float alpha, int mr, int nr) {
+                          float alpha, float beta, int mr, int nr) {
   float tile[kGemmMr][kGemmNr] = {};
   for (int p = 0; p < kc; ++p) {
     for (int i = 0; i < kGemmMr; ++i) {
@@ -138,73 +138,126 @@ void gemm_kernel_portable(int kc, const float* ap, const float* bp, float* c, in
   }
   for (int i = 0; i < mr; ++i) {
     float* row = c + static_cast<long>(i) * ldc;
-    for (int j = 0; j < nr; ++j) row[j] += alpha * tile[i][j];
+    for (int j = 0; j < nr; ++j) {
+      float old = beta == 0.0f ? 0.0f : beta * row[j];
+      row[j] = alpha * tile[i][j] + old;
+    }
   }
 }
+
+namespace {
+
+// The blocked product on `threads` threads. Each task packs one group of B columns and one
+// block of A rows for a K slice, right before using them while they are still in cache, and
+// skips the packing when it already holds the same group or block. beta is applied by the
+// micro-kernel on the first K slice, so C is read at most once per slice. The only barrier is
+// the end of each K slice.
+void gemm_blocked(const GemmArgs& g, int threads) {
+  const Kernel kernel = chosen_kernel();
+  const int row_blocks = (g.m + kMc - 1) / kMc;
+  const int col_groups = (g.n + kNg - 1) / kNg;
+  const int tasks = row_blocks * col_groups;
+
+  for (int pc = 0; pc < g.k; pc += kKc) {
+    const int kc = std::min(kKc, g.k - pc);
+    const float beta = pc == 0 ? g.beta : 1.0f;
+
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+      std::vector<float>& packed_a = thread_buffer_a();
+      std::vector<float>& packed_b = thread_buffer_b();
+      if (packed_a.size() < static_cast<size_t>(kMc) * kKc) packed_a.resize(kMc * kKc);
+      if (packed_b.size() < static_cast<size_t>(kNg) * kKc) packed_b.resize(kNg * kKc);
+      int packed_block = -1;
+      int packed_group = -1;
+
+#pragma omp for schedule(dynamic, 1)
+      for (int task = 0; task < tasks; ++task) {
+        const int group = task / row_blocks;
+        const int block = task % row_blocks;
+        const int jc = group * kNg;
+        const int nc = std::min(kNg, g.n - jc);
+        const int ic = block * kMc;
+        const int mc = std::min(kMc, g.m - ic);
+
+        // Step 1: pack what this task needs, unless this thread holds it already.
+        if (group != packed_group) {
+          for (int jr = 0; jr < nc; jr += kGemmNr) {
+            pack_b_panel(g, pc, kc, jc + jr, std::min(kGemmNr, nc - jr),
+                         packed_b.data() + static_cast<long>(jr) * kc);
+          }
+          packed_group = group;
+        }
+        if (block != packed_block) {
+          pack_a(g, ic, mc, pc, kc, packed_a.data());
+          packed_block = block;
+        }
+
+        // Step 2: sweep the tiles of C.
+        for (int jr = 0; jr < nc; jr += kGemmNr) {
+          const int nr = std::min(kGemmNr, nc - jr);
+          const float* b_panel = packed_b.data() + static_cast<long>(jr) * kc;
+          for (int ir = 0; ir < mc; ir += kGemmMr) {
+            const int mr = std::min(kGemmMr, mc - ir);
+            float* c_tile = g.c + static_cast<long>(ic + ir) * g.ldc + jc + jr;
+            kernel(kc, packed_a.data() + static_cast<long>(ir) * kc, b_panel, c_tile, g.ldc,
+                   g.alpha, beta, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+// A short, wide-K product (m x n small, k large: the weight gradients of convolutions) has too
+// few tiles to share; instead each thread multiplies one slice of K into its own buffer and the
+// slices are summed.
+void gemm_split_k(const GemmArgs& g, int threads) {
+  std::vector<std::vector<float>> partial(threads);
+  int slice = (g.k + threads - 1) / threads;
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+  for (int t = 0; t < threads; ++t) {
+    int p0 = std::min(g.k, t * slice);
+    int p1 = std::min(g.k, p0 + slice);
+    partial[t].assign(static_cast<size_t>(g.m) * g.n, 0.0f);
+    if (p1 <= p0) continue;
+    GemmArgs part = g;
+    part.k = p1 - p0;
+    part.a = g.trans_a ? g.a + static_cast<long>(p0) * g.lda : g.a + p0;
+    part.b = g.trans_b ? g.b + p0 : g.b + static_cast<long>(p0) * g.ldb;
+    part.alpha = 1.0f;
+    part.beta = 0.0f;
+    part.c = partial[t].data();
+    part.ldc = g.n;
+    gemm_blocked(part, 1);
+  }
+  for (int i = 0; i < g.m; ++i) {
+    float* row = g.c + static_cast<long>(i) * g.ldc;
+    for (int j = 0; j < g.n; ++j) {
+      float sum = 0.0f;
+      for (int t = 0; t < threads; ++t) sum += partial[t][static_cast<size_t>(i) * g.n + j];
+      float old = g.beta == 0.0f ? 0.0f : g.beta * row[j];
+      row[j] = g.alpha * sum + old;
+    }
+  }
+}
+
+}  // namespace
 
 void gemm_builtin(const GemmArgs& g) {
   gemm_check(g);
   if (g.m == 0 || g.n == 0) return;
   double work = static_cast<double>(g.m) * g.n * g.k;
   int threads = work < kParallelWork ? 1 : get_num_threads();
-  scale_c(g, threads);
-  if (g.k == 0 || g.alpha == 0.0f) return;
-
-  const Kernel kernel = chosen_kernel();
-  std::vector<float>& packed_b = thread_buffer_b();
-
-  for (int jc = 0; jc < g.n; jc += kNc) {
-    int nc = std::min(kNc, g.n - jc);
-    int panels = (nc + kGemmNr - 1) / kGemmNr;
-    for (int pc = 0; pc < g.k; pc += kKc) {
-      int kc = std::min(kKc, g.k - pc);
-      if (packed_b.size() < static_cast<size_t>(panels) * kc * kGemmNr) {
-        packed_b.resize(static_cast<size_t>(panels) * kKc * kGemmNr);
-      }
-      float* bp = packed_b.data();
-      int row_blocks = (g.m + kMc - 1) / kMc;
-      int col_groups = (nc + kNg - 1) / kNg;
-      int tasks = row_blocks * col_groups;
-
-#pragma omp parallel num_threads(threads) if (threads > 1)
-      {
-        // Step 1: pack this K slice of B, panel by panel, shared by every task.
-#pragma omp for schedule(static)
-        for (int panel = 0; panel < panels; ++panel) {
-          int cols = std::min(kGemmNr, nc - panel * kGemmNr);
-          pack_b_panel(g, pc, kc, jc + panel * kGemmNr, cols,
-                       bp + static_cast<long>(panel) * kc * kGemmNr);
-        }
-
-        // Step 2: each task packs one block of A and multiplies it by a group of B panels.
-        std::vector<float>& packed_a = thread_buffer_a();
-        if (packed_a.size() < static_cast<size_t>(kMc) * kKc) packed_a.resize(kMc * kKc);
-        int packed_block = -1;
-#pragma omp for schedule(dynamic, 1)
-        for (int task = 0; task < tasks; ++task) {
-          int block = task / col_groups;
-          int group = task % col_groups;
-          int ic = block * kMc;
-          int mc = std::min(kMc, g.m - ic);
-          if (block != packed_block) {
-            pack_a(g, ic, mc, pc, kc, packed_a.data());
-            packed_block = block;
-          }
-          int j_begin = group * kNg;
-          int j_end = std::min(nc, j_begin + kNg);
-          for (int jr = j_begin; jr < j_end; jr += kGemmNr) {
-            int nr = std::min(kGemmNr, j_end - jr);
-            const float* b_panel = bp + static_cast<long>(jr / kGemmNr) * kc * kGemmNr;
-            for (int ir = 0; ir < mc; ir += kGemmMr) {
-              int mr = std::min(kGemmMr, mc - ir);
-              float* c_tile = g.c + static_cast<long>(ic + ir) * g.ldc + jc + jr;
-              kernel(kc, packed_a.data() + static_cast<long>(ir) * kc, b_panel, c_tile, g.ldc,
-                     g.alpha, mr, nr);
-            }
-          }
-        }
-      }
-    }
+  if (g.k == 0 || g.alpha == 0.0f) {
+    scale_c(g, threads);
+    return;
+  }
+  int tiles = ((g.m + kMc - 1) / kMc) * ((g.n + kNg - 1) / kNg);
+  if (threads > 1 && tiles < threads && g.k >= 4 * kKc * threads) {
+    gemm_split_k(g, threads);
+  } else {
+    gemm_blocked(g, threads);
   }
 }
 

@@ -50,14 +50,15 @@ bool gemm_has_cblas();
 // "avx2+fma" when the built-in kernel runs its vector micro-kernel on this CPU, else "portable".
 const char* gemm_builtin_kernel();
 
-// Micro-kernels: C[mr x nr] += alpha * Ap * Bp, where Ap holds kc columns of 6 packed rows and
-// Bp kc rows of 16 packed columns; mr <= 6, nr <= 16 mark a partial tile at the edge.
+// Micro-kernels: C[mr x nr] = alpha * Ap * Bp + beta * C, where Ap holds kc columns of 6 packed
+// rows and Bp kc rows of 16 packed columns; mr <= 6, nr <= 16 mark a partial tile at the edge.
+// beta == 0 overwrites C without reading it.
 constexpr int kGemmMr = 6;
 constexpr int kGemmNr = 16;
 void gemm_kernel_portable(int kc, const float* ap, const float* bp, float* c, int ldc,
-                          float alpha, int mr, int nr);
+                          float alpha, float beta, int mr, int nr);
 void gemm_kernel_avx2(int kc, const float* ap, const float* bp, float* c, int ldc, float alpha,
-                      int mr, int nr);
+                      float beta, int mr, int nr);
 bool cpu_has_avx2_fma();
 
 }  // namespace lamina

@@ -40,7 +40,8 @@ void check_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, fl
 }  // namespace
 
 LAMINA_TEST(gemm_matches_reference_on_odd_shapes) {
-  const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {129, 257, 65}, {300, 20, 513}};
+  // {32, 25, 5000} takes the split-K path (few tiles, long K).
+  const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {129, 257, 65}, {300, 20, 513}, {32, 25, 5000}};
   for (const auto& shape : shapes) {
     for (int ta = 0; ta < 2; ++ta) {
       for (int tb = 0; tb < 2; ++tb) check_gemm(ta, tb, shape[0], shape[1], shape[2], 1.0f, 0.0f);
@@ -52,10 +53,17 @@ LAMINA_TEST(gemm_matches_reference_on_odd_shapes) {
 LAMINA_TEST(gemm_portable_kernel_matches_avx2_kernel) {
   const int kc = 37;
   std::vector<float> ap = random_values(6 * kc, 4), bp = random_values(16 * kc, 5);
-  std::vector<float> c1(6 * 16, 0.0f), c2(6 * 16, 0.0f);
-  lamina::gemm_kernel_portable(kc, ap.data(), bp.data(), c1.data(), 16, 1.0f, 6, 16);
-  lamina::gemm_kernel_avx2(kc, ap.data(), bp.data(), c2.data(), 16, 1.0f, 6, 16);
-  EXPECT_CLOSE(c2.data(), c1.data(), c1.size(), 1e-5, "micro-kernels");
+  for (float beta : {0.0f, 1.0f, 0.5f}) {
+    std::vector<float> c1 = random_values(6 * 16, 6), c2 = c1;
+    lamina::gemm_kernel_portable(kc, ap.data(), bp.data(), c1.data(), 16, 1.5f, beta, 6, 16);
+    lamina::gemm_kernel_avx2(kc, ap.data(), bp.data(), c2.data(), 16, 1.5f, beta, 6, 16);
+    EXPECT_CLOSE(c2.data(), c1.data(), c1.size(), 1e-5, "micro-kernels");
+    // and a partial tile
+    c1 = random_values(6 * 16, 7), c2 = c1;
+    lamina::gemm_kernel_portable(kc, ap.data(), bp.data(), c1.data(), 16, 1.5f, beta, 5, 11);
+    lamina::gemm_kernel_avx2(kc, ap.data(), bp.data(), c2.data(), 16, 1.5f, beta, 5, 11);
+    EXPECT_CLOSE(c2.data(), c1.data(), c1.size(), 1e-5, "micro-kernels, partial tile");
+  }
 }
 
 LAMINA_TEST(gemm_rejects_bad_strides) {
