@@ -24,7 +24,7 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O2"],
       "cflags": ["-O3", "-fvisibility=hidden"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-fopenmp"],
-      "ldflags": ["-fopenmp"],
+      "ldflags": ["-fopenmp", "-static-libstdc++", "-static-libgcc", "-Wl,-rpath,'$$ORIGIN'"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",

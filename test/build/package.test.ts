@@ -53,6 +53,15 @@ describe('package', function () {
     console.log(`      tarball: ${(packed.size / 1e6).toFixed(1)} MB packed, ${(packed.unpackedSize / 1e6).toFixed(1)} MB unpacked`);
   });
 
+  it('bundles the OpenMP runtime next to the binary, found through $ORIGIN', function () {
+    const binary = fs.readdirSync(PREBUILD_DIR).find((name) => name.endsWith('.node'));
+    assert.ok(binary, 'no prebuilt binary');
+    const libraries = execFileSync('ldd', [path.join(PREBUILD_DIR, binary)]).toString();
+    if (!/libgomp/.test(libraries)) this.skip(); // built without OpenMP
+    assert.match(libraries, new RegExp(`libgomp\\.so\\.1 => ${PREBUILD_DIR}/libgomp\\.so\\.1`), libraries);
+    assert.doesNotMatch(libraries, /libopenblas|libstdc\+\+/, 'OpenBLAS and libstdc++ are linked statically');
+  });
+
   it('installs with no compiler on PATH and runs a GEMM', () => {
     const tarball = fs.readdirSync(work).find((name) => name.endsWith('.tgz'));
     assert.ok(tarball, 'no tarball');
