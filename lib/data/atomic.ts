@@ -23,7 +23,14 @@ export async function writeFileAtomic(
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(temporary, 'wx');
-    await handle.writeFile(chunks);
+    for await (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      let offset = 0;
+      while (offset < bytes.byteLength) {
+        const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
+        offset += bytesWritten;
+      }
+    }
     await handle.datasync();
     await handle.close();
     handle = undefined;
