@@ -1,0 +1,475 @@
+/**
+ * The JS model: parameters, optimizer state and generators of one network, and the batch
+ * loop that trains it.
+ *
+ * One epoch: the order 0..n-1, shuffled with the model's Rng(seed, RngStream.shuffle) when
+ * spec.shuffle is set; batches of batchSize samples in that order, the last partial batch
+ * kept; for each batch: gather (uint8 pixels become x / 255 rounded to float32, float32
+ * inputs are used as given), forward with dropout, objective, backward, update; then the
+ * validation set, if any, deterministically in batches of batchSize. The loop yields to the
+ * event loop before every batch, so callbacks run and an AbortSignal is seen between batches.
+ */
+import type {
+  Dataset,
+  EpochRecord,
+  Model,
+  NetworkSpec,
+  ParamTensor,
+  PredictOptions,
+  TrainOptions,
+  TrainSpec,
+  UpdateSpec,
+} from '../backend';
+import { Rng, RngStream } from '../../rng';
+import {
+  checkBoolean,
+  checkChoice,
+  checkInteger,
+  checkNumber,
+  closest,
+  describe,
+  rangeError,
+  typeError,
+} from '../../validate';
+import { Float32Scratch, Param, sizeOf } from './layer';
+import type { Targets } from './loss';
+import { describeList, Network } from './network';
+import { Updater } from './updates';
+
+const UPDATE_RULES: readonly UpdateSpec['rule'][] = [
+  'sgd',
+  'momentum',
+  'nesterov_momentum',
+  'adagrad',
+  'rmsprop',
+  'adadelta',
+  'adam',
+  'adamax',
+];
+
+/** Lets the event loop run (timers, I/O, abort events) before the next batch. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The error a train call rejects with when its AbortSignal fires. */
+function abortError(): Error {
+  const error = new Error('Training was aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+/** A network on the JS backend. */
+export class JsModel implements Model {
+  readonly network: Network;
+  private readonly shuffleRng: Rng;
+  private readonly dropoutRng: Rng;
+  private readonly updater = new Updater();
+  private training = false;
+  private disposed = false;
+  private readonly batchX = new Float32Scratch();
+  private readonly batchTargets = new Float32Scratch();
+  private batchLabels: Int32Array = new Int32Array(0);
+
+  /** @throws TypeError / RangeError for a bad seed or an inconsistent spec */
+  constructor(
+    readonly spec: NetworkSpec,
+    seed: number,
+  ) {
+    checkInteger('seed', seed, 0, 0xffffffff);
+    this.network = new Network(spec, seed);
+    this.shuffleRng = new Rng(seed, RngStream.shuffle);
+    this.dropoutRng = new Rng(seed, RngStream.dropout);
+  }
+
+  getParams(): ParamTensor[] {
+    this.checkUsable('getParams');
+    return this.network.params.map((param) => ({
+      layer: param.layer,
+      name: param.name,
+      shape: param.shape.slice(),
+      values: param.values.slice(),
+    }));
+  }
+
+  setParams(params: ParamTensor[]): void {
+    this.checkUsable('setParams');
+    this.checkIdle('setParams');
+    if (!Array.isArray(params)) throw typeError('params', 'an array of parameter tensors', params);
+
+    // check every tensor before changing any
+    const targets = params.map((tensor, i) => ({
+      param: this.findParam(tensor, `params[${i}]`),
+      values: tensor.values,
+    }));
+    for (const { param, values } of targets) param.values.set(values);
+  }
+
+  /** The param a tensor names, after checking its name, shape and values. */
+  private findParam(tensor: ParamTensor, where: string): Param {
+    if (typeof tensor !== 'object' || tensor === null) {
+      throw typeError(where, 'an object', tensor);
+    }
+    const candidates = this.network.params.filter((param) => param.layer === tensor.layer);
+    if (candidates.length === 0) {
+      const names = [...new Set(this.network.params.map((param) => param.layer))];
+      const suggestion =
+        typeof tensor.layer === 'string' ? closest(tensor.layer, names) : undefined;
+      const hint = suggestion
+        ? `; did you mean '${suggestion}'?`
+        : `; layers with parameters: ${names.join(', ')}`;
+      throw new RangeError(
+        `Expected the name of a layer with parameters for ${where}.layer but received ` +
+          `${describe(tensor.layer)}${hint}`,
+      );
+    }
+    const param = candidates.find((candidate) => candidate.name === tensor.name);
+    if (!param) {
+      const names = candidates.map((candidate) => `'${candidate.name}'`).join(' or ');
+      const expected = `${names} (the parameters of '${tensor.layer}')`;
+      throw rangeError(`${where}.name`, expected, tensor.name);
+    }
+    if (!(tensor.values instanceof Float32Array)) {
+      throw typeError(`${where}.values`, 'a Float32Array', tensor.values);
+    }
+    const shapeText = `[${param.shape.join(', ')}]`;
+    const shapeMatches =
+      Array.isArray(tensor.shape) &&
+      tensor.shape.length === param.shape.length &&
+      tensor.shape.every((axis, j) => axis === param.shape[j]);
+    if (!shapeMatches) {
+      throw new RangeError(
+        `Expected shape ${shapeText} for ${where}.shape but received ` + describeList(tensor.shape),
+      );
+    }
+    if (tensor.values.length !== param.values.length) {
+      const expected = `${param.values.length} values (shape ${shapeText})`;
+      throw rangeError(`${where}.values`, expected, tensor.values);
+    }
+    return param;
+  }
+
+  resetUpdates(): void {
+    this.checkUsable('resetUpdates');
+    this.checkIdle('resetUpdates');
+    this.updater.reset();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  async predict(data: Dataset, options: PredictOptions = {}): Promise<Float32Array> {
+    this.checkUsable('predict');
+    if (typeof options !== 'object' || options === null) {
+      throw typeError('options', 'an object', options);
+    }
+    const batchSize = checkInteger('options.batchSize', options.batchSize ?? 512, 1);
+    const layers = this.spec.layers;
+    const last = options.layer === undefined ? layers.length - 1 : this.layerIndex(options.layer);
+    checkDataset('data', data, this.network.inputSize, this.network.outputSize, false);
+
+    // forward in batches, deterministic
+    const outputSize = sizeOf(layers[last].outputShape);
+    const result = new Float32Array(data.n * outputSize);
+    for (let start = 0; start < data.n; start += batchSize) {
+      if (start > 0) await yieldToEventLoop();
+      this.checkUsable('predict');
+      const count = Math.min(batchSize, data.n - start);
+      const x = this.gatherInputs(data, null, start, count);
+      const output = this.network.forward(x, count, { training: false, dropoutRng: null }, last);
+      result.set(output.subarray(0, count * outputSize), start * outputSize);
+    }
+    return result;
+  }
+
+  /** The index of the named layer; RangeError with a suggestion when there is none. */
+  private layerIndex(name: unknown): number {
+    const names = this.spec.layers.map((layer) => layer.name);
+    const index = names.indexOf(name as string);
+    if (index >= 0) return index;
+    const suggestion = typeof name === 'string' ? closest(name, names) : undefined;
+    const hint = suggestion ? `; did you mean '${suggestion}'?` : '';
+    throw new RangeError(
+      `Expected the name of a layer for options.layer but received ${describe(name)}${hint}`,
+    );
+  }
+
+  async train(options: TrainOptions): Promise<EpochRecord[]> {
+    this.checkUsable('train');
+    if (this.training) {
+      throw new Error(
+        'train() is already running on this model; await the running call (or abort it) ' +
+          'before starting another',
+      );
+    }
+    this.training = true;
+    try {
+      return await this.runEpochs(options);
+    } finally {
+      this.training = false;
+    }
+  }
+
+  private async runEpochs(options: TrainOptions): Promise<EpochRecord[]> {
+    checkTrainOptions(options);
+    const { train, valid, spec, signal } = options;
+    const { inputSize, outputSize } = this.network;
+    checkDataset('options.train', train, inputSize, outputSize, true);
+    if (valid) checkDataset('options.valid', valid, inputSize, outputSize, true);
+    this.network.checkLoss(spec.loss, train.y as Targets);
+    if (valid) this.network.checkLoss(spec.loss, valid.y as Targets);
+    const interval = options.progressIntervalMs ?? 100;
+
+    const records: EpochRecord[] = [];
+    const batches = Math.ceil(train.n / spec.batchSize);
+    for (let e = 0; e < options.epochs; e++) {
+      const epoch = options.firstEpoch + e;
+      const learningRate = options.learningRates?.[e] ?? spec.update.learningRate;
+      const started = Date.now();
+      let lastTick = started;
+
+      // the order of this epoch
+      const order = new Uint32Array(train.n);
+      for (let i = 0; i < train.n; i++) order[i] = i;
+      if (spec.shuffle) this.shuffleRng.shuffle(order);
+
+      // batches
+      let objectiveSum = 0;
+      for (let batch = 0; batch < batches; batch++) {
+        await yieldToEventLoop();
+        this.checkRunning(signal);
+        const start = batch * spec.batchSize;
+        const count = Math.min(spec.batchSize, train.n - start);
+        const x = this.gatherInputs(train, order, start, count);
+        const targets = this.gatherTargets(train, order, start, count);
+        const { objective } = this.network.computeGradients(
+          x,
+          targets,
+          count,
+          spec,
+          this.dropoutRng,
+        );
+        if (!Number.isFinite(objective)) {
+          throw new Error(
+            `Training diverged: the loss is ${objective} at epoch ${epoch}, batch ${batch + 1} ` +
+              `of ${batches}; try a lower learning rate or check the inputs for NaN`,
+          );
+        }
+        this.updater.step(this.network.params, spec.update, learningRate);
+        objectiveSum += objective * count;
+
+        // progress, throttled
+        const now = Date.now();
+        if (options.onProgress && now - lastTick >= interval) {
+          lastTick = now;
+          const samples = start + count;
+          options.onProgress({
+            epoch,
+            batch: batch + 1,
+            batches,
+            samples,
+            trainLoss: objectiveSum / samples,
+            samplesPerSecond: samples / Math.max((now - started) / 1000, 1e-6),
+          });
+        }
+      }
+
+      // validation
+      this.checkRunning(signal);
+      let validLoss = NaN;
+      let validAccuracy = NaN;
+      if (valid) [validLoss, validAccuracy] = this.validate(valid, spec);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: objectiveSum / train.n,
+        validLoss,
+        validAccuracy,
+        seconds: (Date.now() - started) / 1000,
+      };
+      records.push(record);
+      if (options.onEpoch && options.onEpoch(record) === false) break;
+    }
+    return records;
+  }
+
+  /** Mean data loss and accuracy (NaN for regression targets) over a dataset. */
+  private validate(data: Dataset, spec: TrainSpec): [number, number] {
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < data.n; start += spec.batchSize) {
+      const count = Math.min(spec.batchSize, data.n - start);
+      const x = this.gatherInputs(data, null, start, count);
+      const targets = this.gatherTargets(data, null, start, count);
+      const result = this.network.evaluate(x, targets, count, spec.loss);
+      lossSum += result.dataLossSum;
+      correct += result.correct;
+    }
+    const accuracy = data.y instanceof Int32Array ? correct / data.n : NaN;
+    return [lossSum / data.n, accuracy];
+  }
+
+  /** Inputs of samples order[start .. start + count) (or start .. when order is null). */
+  private gatherInputs(
+    data: Dataset,
+    order: Uint32Array | null,
+    start: number,
+    count: number,
+  ): Float32Array {
+    const size = this.network.inputSize;
+    const x = this.batchX.get(count * size);
+    for (let i = 0; i < count; i++) {
+      const sample = order ? order[start + i] : start + i;
+      const row = data.x.subarray(sample * size, (sample + 1) * size);
+      if (data.x instanceof Uint8Array) {
+        // x / 255 in double, rounded to float32 on store: the correctly rounded quotient
+        for (let j = 0; j < size; j++) x[i * size + j] = row[j] / 255;
+      } else {
+        x.set(row, i * size);
+      }
+    }
+    return x;
+  }
+
+  /** Targets of the same samples: labels [count] or values [count, outputs]. */
+  private gatherTargets(
+    data: Dataset,
+    order: Uint32Array | null,
+    start: number,
+    count: number,
+  ): Targets {
+    const y = data.y as Targets;
+    const sampleOf = (i: number): number => (order ? order[start + i] : start + i);
+    if (y instanceof Int32Array) {
+      if (this.batchLabels.length < count) this.batchLabels = new Int32Array(count);
+      const labels = this.batchLabels.subarray(0, count);
+      for (let i = 0; i < count; i++) labels[i] = y[sampleOf(i)];
+      return labels;
+    }
+    const outputs = this.network.outputSize;
+    const targets = this.batchTargets.get(count * outputs);
+    for (let i = 0; i < count; i++) {
+      const sample = sampleOf(i);
+      targets.set(y.subarray(sample * outputs, (sample + 1) * outputs), i * outputs);
+    }
+    return targets;
+  }
+
+  private checkRunning(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw abortError();
+    if (this.disposed) throw new Error('The model was disposed while train() was running');
+  }
+
+  private checkUsable(method: string): void {
+    if (this.disposed) {
+      throw new Error(`Cannot call ${method}(): the model was disposed; create a new model`);
+    }
+  }
+
+  private checkIdle(method: string): void {
+    if (this.training) {
+      throw new Error(`Cannot call ${method}() while train() is running on this model`);
+    }
+  }
+}
+
+/** Checks a dataset against the network's input and output sizes. */
+function checkDataset(
+  name: string,
+  data: Dataset,
+  inputSize: number,
+  outputSize: number,
+  needTargets: boolean,
+): void {
+  if (typeof data !== 'object' || data === null) throw typeError(name, 'a dataset object', data);
+  checkInteger(`${name}.n`, data.n, needTargets ? 1 : 0);
+  if (!(data.x instanceof Uint8Array) && !(data.x instanceof Float32Array)) {
+    throw typeError(`${name}.x`, 'a Uint8Array or Float32Array', data.x);
+  }
+  if (data.x.length !== data.n * inputSize) {
+    throw rangeError(
+      `${name}.x`,
+      `${data.n} x ${inputSize} = ${data.n * inputSize} values`,
+      data.x,
+    );
+  }
+  if (!needTargets) return;
+  const { y } = data;
+  if (y instanceof Int32Array) {
+    if (y.length !== data.n) throw rangeError(`${name}.y`, `${data.n} labels`, y);
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < outputSize)) {
+        throw rangeError(`${name}.y[${i}]`, `a class label in [0, ${outputSize - 1}]`, y[i]);
+      }
+    }
+  } else if (y instanceof Float32Array) {
+    if (y.length !== data.n * outputSize) {
+      throw rangeError(
+        `${name}.y`,
+        `${data.n} x ${outputSize} = ${data.n * outputSize} targets`,
+        y,
+      );
+    }
+  } else {
+    throw typeError(`${name}.y`, 'an Int32Array of labels or a Float32Array of targets', y);
+  }
+}
+
+/** Checks the fields of train options (the estimator fills them; this catches mistakes). */
+function checkTrainOptions(options: TrainOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw typeError('options', 'an object', options);
+  checkInteger('options.firstEpoch', options.firstEpoch, 1);
+  checkInteger('options.epochs', options.epochs, 0);
+
+  // spec
+  const { spec } = options;
+  if (typeof spec !== 'object' || spec === null)
+    throw typeError('options.spec', 'a train spec', spec);
+  checkChoice('options.spec.loss', spec.loss, [
+    'categorical_crossentropy',
+    'squared_error',
+  ] as const);
+  checkNumber('options.spec.l1', spec.l1, 0);
+  checkNumber('options.spec.l2', spec.l2, 0);
+  checkInteger('options.spec.batchSize', spec.batchSize, 1);
+  checkBoolean('options.spec.shuffle', spec.shuffle);
+  const { update } = spec;
+  if (typeof update !== 'object' || update === null) {
+    throw typeError('options.spec.update', 'an update spec', update);
+  }
+  checkChoice('options.spec.update.rule', update.rule, UPDATE_RULES);
+  for (const field of ['learningRate', 'momentum', 'rho', 'epsilon', 'beta1', 'beta2'] as const) {
+    checkNumber(`options.spec.update.${field}`, update[field]);
+  }
+
+  // per-epoch learning rates and callbacks
+  if (options.learningRates !== undefined) {
+    const rates = options.learningRates;
+    if (!Array.isArray(rates))
+      throw typeError('options.learningRates', 'an array of numbers', rates);
+    if (rates.length !== options.epochs) {
+      throw rangeError(
+        'options.learningRates',
+        `an array of ${options.epochs} (epochs) numbers`,
+        rates,
+      );
+    }
+    rates.forEach((rate, i) => checkNumber(`options.learningRates[${i}]`, rate));
+  }
+  for (const field of ['onEpoch', 'onProgress'] as const) {
+    if (options[field] !== undefined && typeof options[field] !== 'function') {
+      throw typeError(`options.${field}`, 'a function', options[field]);
+    }
+  }
+  if (options.progressIntervalMs !== undefined) {
+    checkNumber('options.progressIntervalMs', options.progressIntervalMs, 0);
+  }
+  const { signal } = options;
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' || signal === null || !('aborted' in signal))
+  ) {
+    throw typeError('options.signal', 'an AbortSignal', signal);
+  }
+}
