@@ -5,6 +5,12 @@ export { buildInfo, setNumThreads, getNumThreads, gemm } from './build-info';
 export type { BuildInfo, GemmOptions } from './build-info';
 export { Rng, RngStream } from './rng';
 export * from './data';
+export {
+  augmentImages, augmentImagesReference, MNIST_AUGMENT_DEFAULTS, resolveAugmentOptions,
+} from './augment';
+export type {
+  AffineOptions, AugmentOptions, ElasticOptions, ResolvedAugmentOptions,
+} from './augment';
 
 // The estimator: NeuralNet, its layers and options (nolearn's API).
 export { NeuralNet } from './neural-net';
@@ -25,7 +31,20 @@ export type {
   TrainSplitOptions,
 } from './net-options';
 export * from './layers';
-export * from './nonlinearities';
+export {
+  elu,
+  identity,
+  leaky_rectify,
+  leakyRectify,
+  linear,
+  NonlinearityFunction,
+  rectify,
+  sigmoid,
+  softmax,
+  softplus,
+  tanh,
+} from './nonlinearities';
+export type { NonlinearityLike } from './nonlinearities';
 export {
   Constant,
   GlorotNormal,
