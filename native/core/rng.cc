@@ -39,6 +39,25 @@ uint32_t Rng::next_u32() {
 
 float Rng::uniform() { return static_cast<float>(next_u32() >> 8) * (1.0f / 16777216.0f); }
 
+void Rng::fill_uniform(float* out, size_t count) {
+  uint32_t s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t result = rotl(s1 * 5u, 7) * 9u;
+    uint32_t t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    out[i] = static_cast<float>(result >> 8) * (1.0f / 16777216.0f);
+  }
+  state_[0] = s0;
+  state_[1] = s1;
+  state_[2] = s2;
+  state_[3] = s3;
+}
+
 double Rng::uniform53() {
   double high = static_cast<double>(next_u32() >> 5);  // 27 bits
   double low = static_cast<double>(next_u32() >> 6);   // 26 bits

@@ -12,6 +12,7 @@
 //   shuffle(a, n)  Fisher-Yates from the end: for i = n-1 .. 1 swap a[i], a[below(i + 1)]
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace lamina {
@@ -34,6 +35,10 @@ class Rng {
   double uniform53();
   uint32_t below(uint32_t n);
   double normal();
+
+  // Writes count uniform() draws to out, in order: the same values as calling uniform() count
+  // times, several times faster (the state stays in registers).
+  void fill_uniform(float* out, size_t count);
 
   template <typename T>
   void shuffle(T* items, uint32_t count) {
