@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { buildInfo } from '../build-info';
 
+/** Registers `lamina info`; out receives the table or the JSON. */
 export function registerInfo(root: Command, out: (text: string) => void): void {
   root
     .command('info')
