@@ -3,12 +3,16 @@
 // in several worker threads and in Electron.
 #include <napi.h>
 
+#include "native/addon/augment-bindings.h"
 #include "native/addon/core-bindings.h"
+#include "native/addon/model-bindings.h"
 
 namespace lamina_addon {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitCore(env, exports);
+  InitAugment(env, exports);
+  InitModel(env, exports);
   return exports;
 }
 

@@ -1,0 +1,454 @@
+/**
+ * The native backend: the C++ core through the addon. Training runs whole epochs in C++ on a
+ * thread of its own (records and throttled progress ticks come back through a thread-safe
+ * function), prediction runs on the libuv pool, so the event loop stays free.
+ *
+ * Arguments are checked here, before anything crosses into native code; the core checks the
+ * network spec again (shapes must chain and agree with each layer) and throws Errors that
+ * name the layer and field.
+ */
+import type {
+  Backend,
+  Dataset,
+  EpochRecord,
+  Model,
+  NetworkSpec,
+  ParamTensor,
+  PredictOptions,
+  ProgressTick,
+  TrainOptions,
+  TrainSpec,
+} from './backend';
+import { native } from '../native';
+import {
+  checkBoolean,
+  checkChoice,
+  checkInteger,
+  checkNumber,
+  closest,
+  describe,
+  rangeError,
+  typeError,
+} from '../validate';
+
+/** What the addon's NativeModel class offers (see native/addon/model-bindings.cc). */
+interface NativeModelHandle {
+  getParams(): ParamTensor[];
+  setParams(params: ParamTensor[]): void;
+  train(options: NativeTrainOptions): Promise<NativeTrainResult>;
+  abort(): void;
+  predict(options: {
+    x: Uint8Array | Float32Array;
+    n: number;
+    layer?: string;
+    batchSize: number;
+  }): Promise<Float32Array>;
+  resetUpdates(): void;
+  dispose(): void;
+  isTraining(): boolean;
+}
+
+type NativeModelClass = new (specJson: string, seed: number) => NativeModelHandle;
+
+interface NativeTrainOptions {
+  spec: string;
+  x: Uint8Array | Float32Array;
+  y?: Int32Array | Float32Array;
+  n: number;
+  validX?: Uint8Array | Float32Array;
+  validY?: Int32Array | Float32Array;
+  validN?: number;
+  firstEpoch: number;
+  epochs: number;
+  learningRates?: Float64Array;
+  progressIntervalMs: number;
+  onEvent(kind: 'epoch' | 'progress', data: EpochRecord | ProgressTick): boolean | void;
+}
+
+interface NativeTrainResult {
+  records: EpochRecord[];
+  outcome: 'completed' | 'stopped' | 'cancelled';
+}
+
+const UPDATE_RULES = [
+  'sgd',
+  'momentum',
+  'nesterov_momentum',
+  'adagrad',
+  'rmsprop',
+  'adadelta',
+  'adam',
+  'adamax',
+] as const;
+
+/** The error train() rejects with when its AbortSignal fires. */
+function abortError(): Error {
+  const error = new Error('Training was aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+function sizeOf(shape: number[]): number {
+  return shape.reduce((product, axis) => product * axis, 1);
+}
+
+/** Checks a dataset against the network's input and output sizes. */
+function checkDataset(
+  name: string,
+  data: Dataset,
+  inputSize: number,
+  outputSize: number,
+  needTargets: boolean,
+): void {
+  if (typeof data !== 'object' || data === null) throw typeError(name, 'a dataset object', data);
+  checkInteger(`${name}.n`, data.n, needTargets ? 1 : 0);
+  if (!(data.x instanceof Uint8Array) && !(data.x instanceof Float32Array)) {
+    throw typeError(`${name}.x`, 'a Uint8Array or Float32Array', data.x);
+  }
+  if (data.x.length !== data.n * inputSize) {
+    throw rangeError(
+      `${name}.x`,
+      `${data.n} x ${inputSize} = ${data.n * inputSize} values`,
+      data.x,
+    );
+  }
+  if (!needTargets) return;
+  const { y } = data;
+  if (y instanceof Int32Array) {
+    if (y.length !== data.n) throw rangeError(`${name}.y`, `${data.n} labels`, y);
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < outputSize)) {
+        throw rangeError(`${name}.y[${i}]`, `a class label in [0, ${outputSize - 1}]`, y[i]);
+      }
+    }
+  } else if (y instanceof Float32Array) {
+    if (y.length !== data.n * outputSize) {
+      throw rangeError(
+        `${name}.y`,
+        `${data.n} x ${outputSize} = ${data.n * outputSize} targets`,
+        y,
+      );
+    }
+  } else {
+    throw typeError(`${name}.y`, 'an Int32Array of labels or a Float32Array of targets', y);
+  }
+}
+
+/** Checks a train spec (the estimator fills it; this catches mistakes). */
+function checkTrainSpec(spec: TrainSpec): void {
+  if (typeof spec !== 'object' || spec === null)
+    throw typeError('options.spec', 'a train spec', spec);
+  checkChoice('options.spec.loss', spec.loss, [
+    'categorical_crossentropy',
+    'squared_error',
+  ] as const);
+  checkNumber('options.spec.l1', spec.l1, 0);
+  checkNumber('options.spec.l2', spec.l2, 0);
+  checkInteger('options.spec.batchSize', spec.batchSize, 1);
+  checkBoolean('options.spec.shuffle', spec.shuffle);
+  const { update } = spec;
+  if (typeof update !== 'object' || update === null) {
+    throw typeError('options.spec.update', 'an update spec', update);
+  }
+  checkChoice('options.spec.update.rule', update.rule, UPDATE_RULES);
+  checkNumber('options.spec.update.learningRate', update.learningRate, 0);
+  for (const field of ['momentum', 'rho', 'epsilon'] as const) {
+    checkNumber(`options.spec.update.${field}`, update[field], 0);
+  }
+  for (const field of ['beta1', 'beta2'] as const) {
+    checkNumber(`options.spec.update.${field}`, update[field], 0, 1);
+  }
+}
+
+/** Checks the fields of train options other than the datasets. */
+function checkTrainOptions(options: TrainOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw typeError('options', 'an object', options);
+  }
+  checkInteger('options.firstEpoch', options.firstEpoch, 1);
+  checkInteger('options.epochs', options.epochs, 0);
+  checkTrainSpec(options.spec);
+  if (options.learningRates !== undefined) {
+    const rates = options.learningRates;
+    if (!Array.isArray(rates))
+      throw typeError('options.learningRates', 'an array of numbers', rates);
+    if (rates.length !== options.epochs) {
+      throw rangeError(
+        'options.learningRates',
+        `an array of ${options.epochs} (epochs) numbers`,
+        rates,
+      );
+    }
+    rates.forEach((rate, i) => checkNumber(`options.learningRates[${i}]`, rate, 0));
+  }
+  for (const field of ['onEpoch', 'onProgress'] as const) {
+    if (options[field] !== undefined && typeof options[field] !== 'function') {
+      throw typeError(`options.${field}`, 'a function', options[field]);
+    }
+  }
+  if (options.progressIntervalMs !== undefined) {
+    checkNumber('options.progressIntervalMs', options.progressIntervalMs, 0);
+  }
+  const { signal } = options;
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' || signal === null || !('aborted' in signal))
+  ) {
+    throw typeError('options.signal', 'an AbortSignal', signal);
+  }
+}
+
+/**
+ * A network instantiated in the native core (see Model in backend.ts for each method's
+ * contract). Training runs on a thread of its own; predict() on the libuv pool.
+ *
+ * The typed arrays given to train() and predict() are copied into native memory on those
+ * threads as the call starts (copying MNIST on the main thread would stall the event loop),
+ * so they must not be changed until the returned promise settles.
+ *
+ * @example
+ * const model = nativeBackend.createModel(spec, 42);
+ * const records = await model.train({ train, firstEpoch: 1, epochs: 1, spec: trainSpec });
+ * const probabilities = await model.predict(test);
+ * model.dispose();
+ */
+export class NativeModel implements Model {
+  private handle: NativeModelHandle | null;
+  private readonly inputSize: number;
+  private readonly outputSize: number;
+  /** Names and shapes of the parameters, for checking setParams without the core. */
+  private readonly paramInfo: Array<{
+    layer: string;
+    name: string;
+    shape: number[];
+    size: number;
+  }>;
+
+  /**
+   * @throws TypeError for a spec that is not an object with a layers array or a bad seed;
+   *   Error when the core finds the spec inconsistent (the message names the layer and field)
+   */
+  constructor(
+    readonly spec: NetworkSpec,
+    seed: number,
+  ) {
+    checkInteger('seed', seed, 0, 0xffffffff);
+    if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.layers)) {
+      throw typeError('spec', 'a network spec { layers: [...] }', spec);
+    }
+    const layers = spec.layers;
+    if (layers.length < 2)
+      throw rangeError('spec.layers', 'an input layer and at least one more', layers);
+    layers.forEach((layer, i) => {
+      if (typeof layer !== 'object' || layer === null)
+        throw typeError(`spec.layers[${i}]`, 'a layer spec', layer);
+      for (const field of ['inputShape', 'outputShape'] as const) {
+        if (!Array.isArray(layer[field]))
+          throw typeError(`spec.layers[${i}].${field}`, 'an array', layer[field]);
+      }
+    });
+    this.inputSize = sizeOf(layers[0].outputShape);
+    this.outputSize = sizeOf(layers[layers.length - 1].outputShape);
+    const NativeModelClass = native().NativeModel as NativeModelClass;
+    this.handle = new NativeModelClass(JSON.stringify(spec), seed);
+    this.paramInfo = this.handle.getParams().map((param) => ({
+      layer: param.layer,
+      name: param.name,
+      shape: param.shape,
+      size: param.values.length,
+    }));
+  }
+
+  private live(method: string): NativeModelHandle {
+    if (this.handle === null) {
+      throw new Error(`Cannot call ${method}(): the model was disposed; create a new model`);
+    }
+    return this.handle;
+  }
+
+  /** Copies of the parameters, layer by layer, W then b. */
+  getParams(): ParamTensor[] {
+    return this.live('getParams').getParams();
+  }
+
+  /**
+   * Replaces parameters, matched by layer and name.
+   *
+   * @throws TypeError / RangeError naming the entry for an unknown layer or name (with a
+   *   suggestion), a wrong shape or a wrong number of values; Error while train() runs
+   *   (except from onEpoch) or predict() runs
+   */
+  setParams(params: ParamTensor[]): void {
+    const handle = this.live('setParams');
+    if (!Array.isArray(params)) throw typeError('params', 'an array of parameter tensors', params);
+    const known = this.paramInfo;
+    params.forEach((tensor, i) => {
+      const where = `params[${i}]`;
+      if (typeof tensor !== 'object' || tensor === null)
+        throw typeError(where, 'an object', tensor);
+      const candidates = known.filter((param) => param.layer === tensor.layer);
+      if (candidates.length === 0) {
+        const names = [...new Set(known.map((param) => param.layer))];
+        const suggestion =
+          typeof tensor.layer === 'string' ? closest(tensor.layer, names) : undefined;
+        const hint = suggestion
+          ? `; did you mean '${suggestion}'?`
+          : `; layers with parameters: ${names.join(', ')}`;
+        throw new RangeError(
+          `Expected the name of a layer with parameters for ${where}.layer but received ` +
+            `${describe(tensor.layer)}${hint}`,
+        );
+      }
+      const param = candidates.find((candidate) => candidate.name === tensor.name);
+      if (!param) {
+        const names = candidates.map((candidate) => `'${candidate.name}'`).join(' or ');
+        throw rangeError(
+          `${where}.name`,
+          `${names} (the parameters of '${tensor.layer}')`,
+          tensor.name,
+        );
+      }
+      if (!(tensor.values instanceof Float32Array)) {
+        throw typeError(`${where}.values`, 'a Float32Array', tensor.values);
+      }
+      const shapeText = `[${param.shape.join(', ')}]`;
+      const shapeMatches =
+        Array.isArray(tensor.shape) &&
+        tensor.shape.length === param.shape.length &&
+        tensor.shape.every((axis, j) => axis === param.shape[j]);
+      if (!shapeMatches) throw rangeError(`${where}.shape`, `shape ${shapeText}`, tensor.shape);
+      if (tensor.values.length !== param.size) {
+        throw rangeError(
+          `${where}.values`,
+          `${param.size} values (shape ${shapeText})`,
+          tensor.values,
+        );
+      }
+    });
+    handle.setParams(params);
+  }
+
+  /**
+   * Trains in C++ on a thread of its own and resolves with the records of the epochs run.
+   *
+   * @throws TypeError / RangeError for bad options or data (before anything starts); Error
+   *   when train() already runs on this model, when the core rejects the data or the loss
+   *   for the network, or when the loss becomes NaN or infinite (naming the epoch and batch);
+   *   an Error named 'AbortError' when options.signal aborts (between batches)
+   */
+  async train(options: TrainOptions): Promise<EpochRecord[]> {
+    const handle = this.live('train');
+    if (handle.isTraining()) {
+      throw new Error(
+        'train() is already running on this model; await the running call (or abort it) ' +
+          'before starting another',
+      );
+    }
+
+    // Step 1: check everything before the data crosses into the core.
+    checkTrainOptions(options);
+    const { train, valid, spec, signal } = options;
+    checkDataset('options.train', train, this.inputSize, this.outputSize, true);
+    if (valid !== undefined)
+      checkDataset('options.valid', valid, this.inputSize, this.outputSize, true);
+    if (signal?.aborted) throw abortError();
+
+    // Step 2: callbacks run on this thread; an exception in one stops training and becomes
+    // the rejection.
+    let callbackError: unknown;
+    let failed = false;
+    const onEvent = (kind: 'epoch' | 'progress', data: EpochRecord | ProgressTick): boolean => {
+      try {
+        if (kind === 'epoch') return options.onEpoch?.(data as EpochRecord) !== false;
+        options.onProgress?.(data as ProgressTick);
+      } catch (error) {
+        if (!failed) callbackError = error;
+        failed = true;
+        handle.abort();
+        return false;
+      }
+      return true;
+    };
+
+    // Step 3: run, with the signal wired to the core's cancel flag.
+    let aborted = false;
+    const onAbort = (): void => {
+      aborted = true;
+      handle.abort();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await handle.train({
+        spec: JSON.stringify(spec),
+        x: train.x,
+        y: train.y,
+        n: train.n,
+        validX: valid?.x,
+        validY: valid?.y,
+        validN: valid?.n,
+        firstEpoch: options.firstEpoch,
+        epochs: options.epochs,
+        learningRates: options.learningRates
+          ? Float64Array.from(options.learningRates)
+          : undefined,
+        progressIntervalMs: options.progressIntervalMs ?? 100,
+        onEvent,
+      });
+      if (failed) throw callbackError;
+      if (aborted && result.outcome !== 'completed') throw abortError();
+      return result.records;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * The output of a layer (default: the last) for every sample, computed on the libuv pool.
+   *
+   * @throws TypeError / RangeError for bad data or options (an unknown layer name gets a
+   *   suggestion); Error while train() runs on this model
+   */
+  async predict(data: Dataset, options: PredictOptions = {}): Promise<Float32Array> {
+    const handle = this.live('predict');
+    if (typeof options !== 'object' || options === null)
+      throw typeError('options', 'an object', options);
+    const batchSize = checkInteger('options.batchSize', options.batchSize ?? 512, 1);
+    const layers = this.spec.layers;
+    if (options.layer !== undefined && !layers.some((layer) => layer.name === options.layer)) {
+      const suggestion =
+        typeof options.layer === 'string'
+          ? closest(
+              options.layer,
+              layers.map((layer) => layer.name),
+            )
+          : undefined;
+      const hint = suggestion ? `; did you mean '${suggestion}'?` : '';
+      throw new RangeError(
+        'Expected the name of a layer for options.layer but received ' +
+          `${describe(options.layer)}${hint}`,
+      );
+    }
+    checkDataset('data', data, this.inputSize, this.outputSize, false);
+    if (data.n === 0) return new Float32Array(0);
+    return handle.predict({ x: data.x, n: data.n, layer: options.layer, batchSize });
+  }
+
+  /** Drops the optimizer state (velocities, moments, step count). */
+  resetUpdates(): void {
+    this.live('resetUpdates').resetUpdates();
+  }
+
+  /** Frees native memory (after a running train() stops, if one runs); idempotent. */
+  dispose(): void {
+    this.handle?.dispose();
+    this.handle = null;
+  }
+}
+
+/** The native backend. */
+export const nativeBackend: Backend = {
+  name: 'native',
+  createModel(spec: NetworkSpec, seed: number): Model {
+    return new NativeModel(spec, seed);
+  },
+};

@@ -1,0 +1,239 @@
+#include "native/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "native/core/errors.h"
+#include "native/core/threading.h"
+#include "native/loss/loss.h"
+
+namespace lamina {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Checks that a dataset's labels or targets suit the network's output and the loss.
+void check_targets(const Dataset& data, const char* what, const Network& network,
+                   LossKind loss) {
+  const size_t outputs = network.output_size();
+  if (loss == LossKind::kCategoricalCrossentropy) {
+    LAMINA_CHECK(!data.labels.empty(), what, ".y: categorical_crossentropy expects an "
+                 "Int32Array of class labels");
+    LAMINA_CHECK(data.labels.size() == static_cast<size_t>(data.n), what, ".y: expected ",
+                 data.n, " labels but received ", data.labels.size());
+    for (size_t i = 0; i < data.labels.size(); ++i) {
+      LAMINA_CHECK(data.labels[i] >= 0 && static_cast<size_t>(data.labels[i]) < outputs, what,
+                   ".y[", i, "] = ", data.labels[i], " is not a class of the output layer "
+                   "(expected an integer in [0, ", outputs, "))");
+    }
+  } else {
+    LAMINA_CHECK(!data.targets.empty(), what, ".y: squared_error expects a Float32Array of ",
+                 "targets (n x ", outputs, ")");
+    LAMINA_CHECK(data.targets.size() == static_cast<size_t>(data.n) * outputs, what,
+                 ".y: expected ", static_cast<size_t>(data.n) * outputs, " targets (n = ", data.n,
+                 " samples of ", outputs, " outputs) but received ", data.targets.size());
+  }
+}
+
+// The data loss of a batch (mean over samples, and over outputs for squared error); writes
+// its gradient into the network's output gradient when gradient is true.
+double batch_loss(Network& network, Workspace& ws, const Dataset& data, const uint32_t* order,
+                  int first, int count, LossKind loss, bool gradient, int* correct) {
+  const int last = network.layer_count() - 1;
+  const int outputs = static_cast<int>(network.output_size());
+  const float* y = network.output(ws, last);
+  float* dy = gradient ? network.output_gradient(ws) : nullptr;
+  auto sample = [&](int s) {
+    return order != nullptr ? order[s] : static_cast<uint32_t>(first + s);
+  };
+  if (loss == LossKind::kCategoricalCrossentropy) {
+    std::vector<int32_t> labels(count);
+    for (int s = 0; s < count; ++s) labels[s] = data.labels[sample(s)];
+    const float* z = network.output_preactivation(ws, count);
+    double total = softmax_crossentropy(z, y, labels.data(), count, outputs, dy, 1.0 / count);
+    if (correct != nullptr) *correct += count_correct(y, labels.data(), count, outputs);
+    return total / count;
+  }
+  std::vector<float> targets(static_cast<size_t>(count) * outputs);
+  for (int s = 0; s < count; ++s) {
+    std::copy_n(data.targets.data() + static_cast<size_t>(sample(s)) * outputs, outputs,
+                targets.data() + static_cast<size_t>(s) * outputs);
+  }
+  const double values = static_cast<double>(count) * outputs;
+  return squared_error(y, targets.data(), targets.size(), dy, 1.0 / values) / values;
+}
+
+}  // namespace
+
+Evaluation evaluate_model(Model& model, const Dataset& data, LossKind loss, int batch_size,
+                          TrainListener* listener, ThreadPool* pool) {
+  Network& network = model.network();
+  data.check("valid", network.input_size());
+  check_targets(data, "valid", network, loss);
+  Workspace& ws = model.train_workspace();
+  network.prepare(ws, std::min(batch_size, data.n), false, pool);
+  const int capacity = std::min(ws.capacity, batch_size);
+  double total = 0.0;
+  int correct = 0;
+  for (int first = 0; first < data.n; first += capacity) {
+    if (listener != nullptr && listener->cancelled()) break;
+    const int count = std::min(capacity, data.n - first);
+    data.load_inputs(nullptr, first, count, network.input(ws), pool);
+    network.forward(ws, count, false, nullptr, network.layer_count() - 1);
+    total += batch_loss(network, ws, data, nullptr, first, count, loss, false, &correct) * count;
+  }
+  Evaluation result;
+  result.loss = total / data.n;
+  result.accuracy = loss == LossKind::kCategoricalCrossentropy
+                        ? static_cast<double>(correct) / data.n
+                        : std::nan("");
+  return result;
+}
+
+TrainOutcome train_model(Model& model, const Dataset& train, const Dataset* valid,
+                         const TrainOptions& options, TrainListener& listener,
+                         std::vector<EpochRecord>* records) {
+  Network& network = model.network();
+  const TrainSpec& spec = options.spec;
+  const int last = network.layer_count() - 1;
+
+  // Step 1: check the data, the loss and the options before any work.
+  train.check("train", network.input_size());
+  check_targets(train, "train", network, spec.loss);
+  if (valid != nullptr) {
+    valid->check("valid", network.input_size());
+    check_targets(*valid, "valid", network, spec.loss);
+  }
+  const bool fused = spec.loss == LossKind::kCategoricalCrossentropy;
+  if (fused) {
+    const Layer& output = network.layer(last);
+    LAMINA_CHECK(output.nonlinearity() == Nonlinearity::kSoftmax,
+                 "categorical_crossentropy needs a softmax output layer, but the last layer '",
+                 output.name, "' has nonlinearity '", nonlinearity_name(output.nonlinearity()),
+                 "'; use nonlinearity 'softmax' on the output layer or the squared_error loss");
+  }
+  LAMINA_CHECK(options.epochs >= 0, "epochs: expected an integer >= 0 but received ",
+               options.epochs);
+  LAMINA_CHECK(options.learning_rates.empty() ||
+                   options.learning_rates.size() == static_cast<size_t>(options.epochs),
+               "learningRates: expected one learning rate per epoch (", options.epochs,
+               ") but received ", options.learning_rates.size());
+
+  // Step 2: the threads of this run, and buffers sized once for the batch size.
+  const int n = train.n;
+  const int batch_size = std::min(spec.batch_size, n);
+  const int batches = (n + batch_size - 1) / batch_size;
+  ThreadPool pool(get_num_threads());
+  Workspace& ws = model.train_workspace();
+  network.prepare(ws, batch_size, true, &pool);
+  struct Detach {
+    Workspace& ws;
+    ~Detach() { ws.pool = nullptr; }
+  } detach{ws};
+  std::vector<uint32_t> order(n);
+
+  // The weights that penalties apply to.
+  struct Range {
+    size_t offset, size;
+  };
+  std::vector<Range> penalized;
+  for (int i = 0; i < network.layer_count(); ++i) {
+    for (const ParamView& view : network.layer(i).param_views()) {
+      if (view.penalized) penalized.push_back({network.param_offset(i) + view.offset, view.size});
+    }
+  }
+  const bool penalties = spec.l1 != 0.0 || spec.l2 != 0.0;
+
+  for (int e = 0; e < options.epochs; ++e) {
+    const int epoch = options.first_epoch + e;
+    const double lr =
+        options.learning_rates.empty() ? spec.update.learning_rate : options.learning_rates[e];
+    const Clock::time_point start = Clock::now();
+    Clock::time_point last_tick = start;
+
+    // Step 3: the epoch's order.
+    std::iota(order.begin(), order.end(), 0u);
+    if (spec.shuffle) model.shuffle_rng().shuffle(order.data(), static_cast<uint32_t>(n));
+
+    // Step 4: the batches.
+    double loss_sum = 0.0;
+    long samples = 0;
+    for (int b = 0; b < batches; ++b) {
+      if (listener.cancelled()) return TrainOutcome::kCancelled;
+      const int first = b * batch_size;
+      const int count = std::min(batch_size, n - first);
+      const uint32_t* batch_order = order.data() + first;
+
+      train.load_inputs(batch_order, 0, count, network.input(ws), &pool);
+      network.forward(ws, count, true, &model.dropout_rng(), last);
+      double objective =
+          batch_loss(network, ws, train, batch_order, 0, count, spec.loss, true, nullptr);
+      if (penalties) {
+        for (const Range& range : penalized) {
+          objective += weight_penalty(network.params().data() + range.offset, range.size,
+                                      spec.l1, spec.l2);
+        }
+      }
+      if (!std::isfinite(objective)) {
+        throw Error(error_message("training diverged: the loss is ",
+                                  std::isnan(objective) ? "NaN" : "infinite", " at epoch ",
+                                  epoch, ", batch ", b + 1, " of ", batches,
+                                  " (learning rate ", lr, "); try a smaller learning rate, "
+                                  "inputs scaled to small values, or a different update rule"));
+      }
+
+      network.backward(ws, count, fused);
+      if (penalties) {
+        for (const Range& range : penalized) {
+          add_penalty_gradient(network.params().data() + range.offset,
+                               network.grads().data() + range.offset, range.size, spec.l1,
+                               spec.l2);
+        }
+      }
+      model.optimizer().step(spec.update, lr, network.params().data(), network.grads().data(),
+                             network.params().size(), &pool);
+
+      loss_sum += objective * count;
+      samples += count;
+      const Clock::time_point now = Clock::now();
+      if (std::chrono::duration<double, std::milli>(now - last_tick).count() >=
+          options.progress_interval_ms) {
+        last_tick = now;
+        ProgressTick tick;
+        tick.epoch = epoch;
+        tick.batch = b + 1;
+        tick.batches = batches;
+        tick.samples = samples;
+        tick.train_loss = loss_sum / samples;
+        tick.samples_per_second = samples / std::max(1e-9, seconds_since(start));
+        listener.on_progress(tick);
+      }
+    }
+
+    // Step 5: validation and the epoch's record.
+    EpochRecord record;
+    record.epoch = epoch;
+    record.train_loss = loss_sum / samples;
+    record.valid_loss = std::nan("");
+    record.valid_accuracy = std::nan("");
+    if (valid != nullptr) {
+      Evaluation evaluation =
+          evaluate_model(model, *valid, spec.loss, batch_size, &listener, &pool);
+      if (listener.cancelled()) return TrainOutcome::kCancelled;
+      record.valid_loss = evaluation.loss;
+      record.valid_accuracy = evaluation.accuracy;
+    }
+    record.seconds = seconds_since(start);
+    if (records != nullptr) records->push_back(record);
+    if (!listener.on_epoch(record)) return TrainOutcome::kStopped;
+  }
+  return TrainOutcome::kCompleted;
+}
+
+}  // namespace lamina
