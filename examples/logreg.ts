@@ -27,6 +27,7 @@ export function buildLogreg(options: ExampleOptions = {}) {
     backend: options.backend,
     print: options.print,
     seed: options.seed,
+    eval_size: options.evalSize,
   });
 }
 

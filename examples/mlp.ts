@@ -29,6 +29,7 @@ export function buildMlp(options: ExampleOptions = {}) {
     backend: options.backend,
     print: options.print,
     seed: options.seed,
+    eval_size: options.evalSize,
   });
 }
 

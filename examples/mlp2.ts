@@ -31,6 +31,7 @@ export function buildMlp2(options: ExampleOptions = {}) {
     backend: options.backend,
     print: options.print,
     seed: options.seed,
+    eval_size: options.evalSize,
   });
 }
 

@@ -26,6 +26,8 @@ export interface ExampleOptions {
   print?: (text: string) => void;
   /** Seed, default 42. */
   seed?: number;
+  /** Fraction held out for validation, default 0.2 (nolearn's); 0 for none. */
+  evalSize?: number;
 }
 
 /** What an example returns. */
