@@ -52,8 +52,9 @@ describe('cli: train', function () {
       const out = result.out;
       assert.match(out, /^Training mlp on MNIST\n/);
       assert.match(out, /images +540 training, 60 validation, 100 test \(28x28, 10 classes\)/);
+      const { learningRate, finalLearningRate } = PRESETS.mlp;
       assert.ok(out.includes('  training  2 epochs, batches of 128, nesterov_momentum, ' +
-        'learning rate 0.05 -> 0.001 (linear), seed 42\n'), out);
+        `learning rate ${learningRate} -> ${finalLearningRate} (linear), seed 42\n`), out);
       assert.strictEqual(out.split('# Neural Network with 159010 learnable parameters').length, 2);
       assert.match(out, /\n {6}1 +[\d.]+\* +[\d.]+\* +[\d.]+ +[\d.]+ +[\d.]+s\n {6}2 /);
       assert.ok(out.includes('Confusion matrix (rows: true class, columns: predicted)\n' +
