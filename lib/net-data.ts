@@ -70,6 +70,9 @@ function flattenInto(value: unknown, out: Float32Array, offset: number, limit: n
   path: string): number {
   if (typeof value === 'number') {
     if (offset < limit) out[offset] = value;
+    if (Number.isFinite(value) && !Number.isFinite(Math.fround(value))) {
+      throw new RangeError(`${path} is ${value}, ${FLOAT32_RANGE}`);
+    }
     return offset + 1;
   }
   if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) {
@@ -82,13 +85,24 @@ function flattenInto(value: unknown, out: Float32Array, offset: number, limit: n
   throw typeError(path, 'a number', value);
 }
 
-/** Throws for the first NaN or infinite input, naming its sample. */
-function checkFinite(name: string, x: Float32Array, size: number): void {
+/** What a number too large for float32 is told. */
+const FLOAT32_RANGE = 'beyond the range of float32 (about ±3.4e38): inputs must be finite ' +
+  'float32 numbers';
+
+/**
+ * Throws for the first NaN or infinite input, naming its sample; source (the values before
+ * their conversion to float32) tells a number too large for float32 from an infinity.
+ */
+function checkFinite(name: string, x: Float32Array, size: number,
+  source?: ArrayLike<number>): void {
   for (let i = 0; i < x.length; i++) {
     if (Number.isFinite(x[i])) continue;
     const sample = Math.floor(i / size);
-    throw new RangeError(`${name} contains ${x[i]} in sample ${sample} (value ${i % size} of ` +
-      `${size}): inputs must be finite numbers`);
+    const where = `in sample ${sample} (value ${i % size} of ${size})`;
+    if (source && Number.isFinite(source[i])) {
+      throw new RangeError(`${name} contains ${source[i]} ${where}, ${FLOAT32_RANGE}`);
+    }
+    throw new RangeError(`${name} contains ${x[i]} ${where}: inputs must be finite numbers`);
   }
 }
 
@@ -119,8 +133,9 @@ export function toInputs(name: string, X: unknown, input: InputInfo):
     if (X instanceof Uint8ClampedArray) {
       return { x: new Uint8Array(X.buffer, X.byteOffset, X.length), n };
     }
-    const x = X instanceof Float32Array ? X : Float32Array.from(X as unknown as ArrayLike<number>);
-    checkFinite(name, x, size);
+    const source = X as unknown as ArrayLike<number>;
+    const x = X instanceof Float32Array ? X : Float32Array.from(source);
+    checkFinite(name, x, size, source);
     return { x, n };
   }
 

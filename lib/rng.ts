@@ -3,6 +3,7 @@
  * seeded by splitmix32 from (seed, stream). The same seed gives the same stream in both
  * backends; see native/core/rng.h for the definition of each draw.
  */
+import { checkInteger } from './validate';
 
 /** Stream numbers, so that one seed feeds independent sequences (same as the C++ enum). */
 export const RngStream = {
@@ -30,8 +31,11 @@ export class Rng {
   /**
    * @param seed an integer in [0, 2^32); larger or negative values are reduced modulo 2^32
    * @param stream which independent sequence of this seed to draw from (default 0)
+   * @throws TypeError when seed or stream is not a number; RangeError when it is not an integer
    */
   constructor(seed: number, stream = 0) {
+    checkInteger('seed', seed);
+    checkInteger('stream', stream);
     let mix = ((seed >>> 0) ^ Math.imul(stream >>> 0, 0x85ebca6b)) >>> 0;
     for (let i = 0; i < 4; i++) {
       mix = (mix + 0x9e3779b9) >>> 0;

@@ -14,6 +14,19 @@ function temporaryPath(target: string): string {
   return path.join(folder, `.${path.basename(target)}.${suffix}.tmp`);
 }
 
+/**
+ * Adds to a failed write's error which file it was and that the previous file is intact
+ * (fs errors of write and fdatasync do not name the file). The error keeps its class and code.
+ */
+function explain(error: unknown, target: string): unknown {
+  if (error instanceof Error && !error.message.includes(target)) {
+    const previous = fs.existsSync(target) ? 'the previous file is unchanged'
+      : 'nothing was written';
+    error.message += ` (writing ${target}; ${previous})`;
+  }
+  return error;
+}
+
 /** Writes chunks (in order) to target atomically. */
 export async function writeFileAtomic(
   target: string,
@@ -38,7 +51,7 @@ export async function writeFileAtomic(
   } catch (error) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.promises.rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
+    throw explain(error, target);
   }
 }
 
@@ -61,6 +74,6 @@ export function writeFileAtomicSync(target: string, chunks: Iterable<Uint8Array>
   } catch (error) {
     if (descriptor !== undefined) fs.closeSync(descriptor);
     fs.rmSync(temporary, { force: true });
-    throw error;
+    throw explain(error, target);
   }
 }

@@ -59,7 +59,8 @@ export function splitIndices(
 ): SplitIndices {
   // Arguments.
   let n: number;
-  if (typeof labels === 'number') n = checkInteger('labels', labels, 0);
+  // A count is at most 2^32 - 1: the indices are a Uint32Array.
+  if (typeof labels === 'number') n = checkInteger('labels', labels, 0, 2 ** 32 - 1);
   else if (labels instanceof Int32Array || labels instanceof Float32Array) n = labels.length;
   else throw typeError('labels', 'an Int32Array, a Float32Array or a sample count', labels);
   const opts = checkOptions<SplitOptions>('splitIndices', options, SPLIT_KEYS);

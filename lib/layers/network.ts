@@ -179,6 +179,18 @@ export function layerParamCount(spec: LayerSpec): number {
   return 0;
 }
 
+/** The most values a layer's output or a network's parameters may hold (the core's limit). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Throws a RangeError naming the layer when count is over MAX_ELEMENTS. */
+function checkElements(layer: ResolvedLayer, count: number, what: (count: number) => string):
+  void {
+  if (count <= MAX_ELEMENTS) return;
+  throw new RangeError(`Layer '${layer.spec.name}' (${layer.typeName}): ${what(count)}, more ` +
+    `than the ${MAX_ELEMENTS} (2^31 - 1) Lamina supports; use fewer units or filters, or ` +
+    'smaller inputs');
+}
+
 /**
  * Resolves the layers in order: each gets the output shape of the one before.
  *
@@ -190,15 +202,24 @@ export function resolveLayers(pending: PendingLayer[],
   for (const { layer, param, value, key } of flat) layer.params.set(param, value, key, true);
   const layers: ResolvedLayer[] = [];
   let shape: number[] | null = null;
+  let total = 0;
   for (const layer of pending) {
     const spec = layer.definition.resolve(layer.params, shape);
     shape = spec.outputShape;
-    layers.push({
+    const resolved: ResolvedLayer = {
       index: layer.index,
       typeName: layer.definition.typeName,
       spec,
       paramCount: layerParamCount(spec),
-    });
+    };
+    checkElements(resolved, shape.reduce((product, n) => product * n, 1),
+      (count) => `its output holds ${count} values per sample`);
+    checkElements(resolved, resolved.paramCount,
+      (count) => `it has ${count} learnable parameters`);
+    total += resolved.paramCount;
+    checkElements(resolved, total,
+      (count) => `the network has ${count} learnable parameters up to it`);
+    layers.push(resolved);
   }
   return {
     spec: { layers: layers.map((layer) => layer.spec) },

@@ -1,6 +1,7 @@
 // Bindings of the core utilities: build information, thread count, GEMM.
 #include "native/addon/core-bindings.h"
 
+#include <cmath>
 #include <string>
 
 #include "native/addon/guard.h"
@@ -35,7 +36,15 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || !info[0].IsNumber()) {
       throw Napi::TypeError::New(info.Env(), "expected an integer for numThreads");
     }
-    lamina::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+    // Checked as a double: Int32Value() turns NaN into 0 and wraps 2^32 + 1 into 1.
+    double n = info[0].As<Napi::Number>().DoubleValue();
+    if (!(n >= 1 && n <= lamina::kMaxThreads && n == static_cast<int>(n))) {
+      throw Napi::RangeError::New(info.Env(), "expected an integer in [1, " +
+                                                  std::to_string(lamina::kMaxThreads) +
+                                                  "] for numThreads but received " +
+                                                  info[0].ToString().Utf8Value());
+    }
+    lamina::set_num_threads(static_cast<int>(n));
     return info.Env().Undefined();
   });
 }
@@ -115,7 +124,14 @@ Napi::Value RngDraws(const Napi::CallbackInfo& info) {
   }
   uint32_t seed = info[0].As<Napi::Number>().Uint32Value();
   uint32_t stream = info[1].As<Napi::Number>().Uint32Value();
-  uint32_t count = info[2].As<Napi::Number>().Uint32Value();
+  // V8 ends the process when an ArrayBuffer cannot be allocated: bound the count first.
+  constexpr double kMaxDraws = 1 << 24;
+  double requested = info[2].As<Napi::Number>().DoubleValue();
+  if (!(requested >= 0 && requested <= kMaxDraws && requested == std::floor(requested))) {
+    throw Napi::RangeError::New(env, "rngDraws: expected an integer in [0, 16777216] for count "
+                                     "but received " + info[2].ToString().Utf8Value());
+  }
+  uint32_t count = static_cast<uint32_t>(requested);
   Napi::Object out = Napi::Object::New(env);
   Napi::Uint32Array u32 = Napi::Uint32Array::New(env, count);
   Napi::Float64Array uniform = Napi::Float64Array::New(env, count);

@@ -1,5 +1,7 @@
 #include "native/addon/guard.h"
 
+#include <cmath>
+
 namespace lamina_addon {
 
 Napi::Float32Array float32_arg(const Napi::Value& value, const char* name) {
@@ -15,7 +17,14 @@ int int_option(const Napi::Object& options, const char* name) {
   if (!value.IsNumber()) {
     throw Napi::TypeError::New(options.Env(), std::string("expected an integer for ") + name);
   }
-  return value.As<Napi::Number>().Int32Value();
+  // Checked as a double: Int32Value() turns NaN into 0 and wraps 2^31 into -2^31.
+  const double number = value.As<Napi::Number>().DoubleValue();
+  if (!(number >= -2147483648.0 && number <= 2147483647.0 && number == std::floor(number))) {
+    throw Napi::RangeError::New(
+        options.Env(), std::string("expected an integer in [-2^31, 2^31 - 1] for ") + name +
+                           " but received " + value.ToString().Utf8Value());
+  }
+  return static_cast<int>(number);
 }
 
 }  // namespace lamina_addon

@@ -8,8 +8,10 @@
 
 #include <cstddef>  // defines __GLIBC__ through the C library's headers
 
+// GCC only: clang 14 emits the clones of a function defined in another file under names the
+// callers do not link against (undefined reference to the plain name).
 #if (defined(__x86_64__) || defined(_M_X64)) && defined(__linux__) && defined(__GLIBC__) && \
-    (defined(__GNUC__) || defined(__clang__))
+    defined(__GNUC__) && !defined(__clang__)
 #define LAMINA_VECTORIZE __attribute__((target_clones("avx2", "default")))
 #else
 #define LAMINA_VECTORIZE

@@ -21,7 +21,7 @@ int default_num_threads() {
   const char* from_env = std::getenv("LAMINA_NUM_THREADS");
   if (from_env != nullptr) {
     int n = std::atoi(from_env);
-    if (n >= 1) return n;
+    if (n >= 1) return n < kMaxThreads ? n : kMaxThreads;
   }
   unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 1 : static_cast<int>(cores);
@@ -39,7 +39,8 @@ std::atomic<int>& thread_count() {
 int get_num_threads() { return thread_count().load(); }
 
 void set_num_threads(int n) {
-  LAMINA_CHECK(n >= 1, "numThreads must be an integer >= 1, received ", n);
+  LAMINA_CHECK(n >= 1 && n <= kMaxThreads, "numThreads must be an integer in [1, ", kMaxThreads,
+               "], received ", n);
   thread_count().store(n);
 #ifdef LAMINA_GEMM_CBLAS
   openblas_set_num_threads(n);

@@ -7,7 +7,11 @@ namespace lamina {
 // number of cores.
 int get_num_threads();
 
-// Sets the thread count for OpenMP regions and the BLAS library. n >= 1.
+// The most threads the core runs (setNumThreads checks the same bound in TypeScript).
+constexpr int kMaxThreads = 1024;
+
+// Sets the thread count for OpenMP regions and the BLAS library, 1 <= n <= kMaxThreads;
+// throws lamina::Error otherwise.
 void set_num_threads(int n);
 
 // Whether the core was compiled with OpenMP.

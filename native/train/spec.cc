@@ -1,6 +1,9 @@
 #include "native/train/spec.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <initializer_list>
 #include <set>
 
 #include "native/core/errors.h"
@@ -173,6 +176,65 @@ void check_image_input(const LayerSpec& layer, const std::string& context) {
   }
 }
 
+// The most values one tensor may hold: per-sample sizes, offsets and strides are ints in the
+// layers, and a network keeps all its parameters in one array.
+constexpr int64_t kMaxElements = (int64_t{1} << 31) - 1;
+// The most an image axis may span with its padding on both sides, so that window arithmetic
+// (size + stride) stays within an int.
+constexpr int64_t kMaxAxis = int64_t{1} << 30;
+
+// The product of sizes (each >= 0), or kMaxElements + 1 when it would be larger.
+int64_t capped_product(std::initializer_list<int64_t> sizes) {
+  int64_t product = 1;
+  for (int64_t size : sizes) {
+    if (size != 0 && product > (kMaxElements + 1) / size) return kMaxElements + 1;
+    product *= size;
+  }
+  return std::min(product, kMaxElements + 1);
+}
+
+int64_t capped_product(const std::vector<int>& shape) {
+  int64_t product = 1;
+  for (int size : shape) product = capped_product({product, size});
+  return product;
+}
+
+// Throws unless count (a capped_product) is at most kMaxElements.
+void check_elements(const std::string& context, const std::string& what, int64_t count) {
+  if (count > kMaxElements) {
+    throw Error(error_message(context, ": ", what, " holds more than ", kMaxElements,
+                              " values (2^31 - 1), the most the core supports; use fewer "
+                              "units or filters, or smaller inputs"));
+  }
+}
+
+// Throws unless the input of a conv or pool layer, padded on both sides, fits kMaxAxis.
+void check_padded_input(const LayerSpec& layer, const std::string& context) {
+  const int64_t height = int64_t{layer.input_shape[1]} + 2 * int64_t{layer.pad[0]};
+  const int64_t width = int64_t{layer.input_shape[2]} + 2 * int64_t{layer.pad[1]};
+  if (height > kMaxAxis || width > kMaxAxis) {
+    throw Error(error_message(context, ": the padded input is ", height, " x ", width,
+                              "; the core supports at most ", kMaxAxis,
+                              " (2^30) per axis, padding included"));
+  }
+  check_elements(context, error_message("the padded input [", layer.input_shape[0], ", ",
+                                         height, ", ", width, "]"),
+                 capped_product({layer.input_shape[0], height, width}));
+}
+
+// The learnable parameters of a layer (within kMaxElements once the layer is checked).
+int64_t layer_param_count(const LayerSpec& layer) {
+  if (layer.kind == LayerKind::kDense) {
+    return capped_product(layer.input_shape) * layer.num_units +
+           (layer.has_bias ? layer.num_units : 0);
+  }
+  if (layer.kind == LayerKind::kConv2D) {
+    return int64_t{layer.num_filters} * layer.input_shape[0] * layer.filter_size[0] *
+               layer.filter_size[1] + (layer.has_bias ? layer.num_filters : 0);
+  }
+  return 0;
+}
+
 LayerSpec parse_layer(const JsonValue& value, size_t index) {
   std::string context = error_message("network spec, layer ", index);
   Fields probe(value, context);
@@ -186,6 +248,10 @@ LayerSpec parse_layer(const JsonValue& value, size_t index) {
   if (layer.name.empty()) fields.fail("name", "a non-empty string", &fields.get("name"));
   layer.input_shape = fields.shape("inputShape");
   layer.output_shape = fields.shape("outputShape");
+  check_elements(context, "inputShape " + shape_text(layer.input_shape),
+                 capped_product(layer.input_shape));
+  check_elements(context, "outputShape " + shape_text(layer.output_shape),
+                 capped_product(layer.output_shape));
 
   switch (layer.kind) {
     case LayerKind::kInput:
@@ -193,6 +259,9 @@ LayerSpec parse_layer(const JsonValue& value, size_t index) {
       break;
     case LayerKind::kDense:
       layer.num_units = fields.integer("numUnits", 1);
+      check_elements(context, error_message("W [", shape_size(layer.input_shape), ", ",
+                                            layer.num_units, "]"),
+                     capped_product({capped_product(layer.input_shape), layer.num_units}));
       layer.nonlinearity = parse_nonlinearity(fields.string("nonlinearity"), context);
       layer.w_init = parse_init(fields, "W");
       layer.has_bias = !fields.get("b").is_null();
@@ -205,6 +274,12 @@ LayerSpec parse_layer(const JsonValue& value, size_t index) {
       fields.pair("filterSize", 1, layer.filter_size);
       fields.pair("stride", 1, layer.stride);
       fields.pair("pad", 0, layer.pad);
+      check_padded_input(layer, context);
+      check_elements(context, error_message("W [", layer.num_filters, ", ", layer.input_shape[0],
+                                            ", ", layer.filter_size[0], ", ",
+                                            layer.filter_size[1], "]"),
+                     capped_product({layer.num_filters, layer.input_shape[0],
+                                     layer.filter_size[0], layer.filter_size[1]}));
       layer.nonlinearity = parse_nonlinearity(fields.string("nonlinearity"), context);
       layer.w_init = parse_init(fields, "W");
       layer.has_bias = !fields.get("b").is_null();
@@ -226,6 +301,9 @@ LayerSpec parse_layer(const JsonValue& value, size_t index) {
                                   shape_text(layer.input_shape)));
       }
       check_output(layer, context, {layer.num_filters, config.out_h(), config.out_w()});
+      check_elements(context, "the unfolded input [C x FH x FW, OH x OW]",
+                     capped_product({layer.input_shape[0], config.filter_h, config.filter_w,
+                                     config.out_h(), config.out_w()}));
       break;
     }
     case LayerKind::kMaxPool2D:
@@ -234,6 +312,7 @@ LayerSpec parse_layer(const JsonValue& value, size_t index) {
       fields.pair("poolSize", 1, layer.pool_size);
       fields.pair("stride", 1, layer.stride);
       fields.pair("pad", 0, layer.pad);
+      check_padded_input(layer, context);
       layer.ignore_border = fields.boolean("ignoreBorder");
       layer.include_padding =
           fields.has("includePadding") ? fields.boolean("includePadding") : true;
@@ -307,6 +386,7 @@ NetworkSpec parse_network_spec(const JsonValue& value) {
   }
   NetworkSpec spec;
   std::set<std::string> names;
+  int64_t params = 0;
   for (size_t i = 0; i < layers.items().size(); ++i) {
     LayerSpec layer = parse_layer(layers.items()[i], i);
     std::string context = error_message("network spec, layer ", i, " ('", layer.name, "')");
@@ -326,10 +406,56 @@ NetworkSpec parse_network_spec(const JsonValue& value) {
                                 spec.layers.back().name, "') but received ",
                                 shape_text(layer.input_shape)));
     }
+    params += layer_param_count(layer);
+    if (params > kMaxElements) {
+      throw Error(error_message(context, ": the network has more than ", kMaxElements,
+                                " learnable parameters (2^31 - 1) up to this layer, the most the "
+                                "core supports; use fewer units or filters"));
+    }
     spec.layers.push_back(std::move(layer));
   }
   return spec;
 }
+
+namespace {
+
+// {"options": {"elastic": null | {"alpha", "sigma"}, "affine": null | {"rotation",
+//  "scale": [low, high], "shear", "translation"}}, "channels", "height", "width"}; the
+// Augmenter the trainer builds checks the options again.
+AugmentSpec parse_augment(const Fields& fields) {
+  AugmentSpec augment;
+  augment.enabled = true;
+  augment.channels = fields.integer("channels", 1);
+  augment.height = fields.integer("height", 1, 65536);
+  augment.width = fields.integer("width", 1, 65536);
+  AugmentOptions& options = augment.options;
+  Fields groups(fields.get("options", "an object"), fields.context() + ", options");
+  const JsonValue& elastic = groups.get("elastic", "null or an object");
+  if (!elastic.is_null()) {
+    Fields group(elastic, groups.context() + ", elastic");
+    options.elastic = true;
+    options.alpha = group.number("alpha", 0.0);
+    options.sigma = group.number("sigma", 0.0, 1000.0);
+  }
+  const JsonValue& affine = groups.get("affine", "null or an object");
+  if (!affine.is_null()) {
+    Fields group(affine, groups.context() + ", affine");
+    options.affine = true;
+    options.rotation = group.number("rotation", 0.0, 180.0);
+    options.shear = group.number("shear", 0.0, 60.0);
+    options.translation = group.number("translation", 0.0, 1e6);
+    const JsonValue& scale = group.get("scale", "[low, high]");
+    if (!scale.is_array() || scale.items().size() != 2 || !scale.items()[0].is_number() ||
+        !scale.items()[1].is_number()) {
+      group.fail("scale", "[low, high]", &scale);
+    }
+    options.scale_low = scale.items()[0].number();
+    options.scale_high = scale.items()[1].number();
+  }
+  return augment;
+}
+
+}  // namespace
 
 TrainSpec parse_train_spec(const std::string& json) {
   return parse_train_spec(JsonValue::parse(json));
@@ -360,6 +486,9 @@ TrainSpec parse_train_spec(const JsonValue& value) {
   spec.update.beta1 = update.number("beta1", 0.0, 1.0);
   spec.update.beta2 = update.number("beta2", 0.0, 1.0);
   if (spec.update.beta1 >= 1.0) update.fail("beta1", "a number in [0, 1)", &update.get("beta1"));
+  if (fields.has("augment") && !fields.get("augment").is_null()) {
+    spec.augment = parse_augment(Fields(fields.get("augment"), "train spec, augment"));
+  }
   return spec;
 }
 

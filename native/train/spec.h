@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "native/core/json.h"
+#include "native/data/augment.h"
 #include "native/layers/activation.h"
 #include "native/layers/init.h"
 #include "native/optim/updates.h"
@@ -51,12 +52,21 @@ struct NetworkSpec {
 
 enum class LossKind { kCategoricalCrossentropy, kSquaredError };
 
+// Augmentation of the training batches: the options, and the image shape [C, H, W] each
+// sample is seen as (C x H x W = the network's input size).
+struct AugmentSpec {
+  bool enabled = false;
+  AugmentOptions options;
+  int channels = 1, height = 1, width = 1;
+};
+
 struct TrainSpec {
   LossKind loss = LossKind::kCategoricalCrossentropy;
   double l1 = 0.0, l2 = 0.0;
   UpdateSpec update;
   int batch_size = 128;
   bool shuffle = true;
+  AugmentSpec augment;  // from the optional field augment (absent or null: off)
 };
 
 NetworkSpec parse_network_spec(const std::string& json);
