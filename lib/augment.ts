@@ -98,52 +98,55 @@ function checkGroup(name: string, value: unknown, known: readonly string[]): obj
  * Validates augmentation options and fills in the defaults.
  *
  * @param options see AugmentOptions
+ * @param name what error messages call the options (default 'options'); NeuralNet says
+ *   'augment'
  * @returns every field of the groups given; null for the others
  * @throws TypeError for a wrong type or an unknown key (with the closest valid name);
  *   RangeError for a value out of range
  * @example
  * resolveAugmentOptions({ elastic: {} }).elastic; // { alpha: 36, sigma: 6 }
  */
-export function resolveAugmentOptions(options: unknown): ResolvedAugmentOptions {
-  const top = checkGroup('options', options, ['elastic', 'affine']);
-  if (top === undefined) throw typeError('options', 'an object', options);
+export function resolveAugmentOptions(options: unknown, name = 'options'):
+  ResolvedAugmentOptions {
+  const top = checkGroup(name, options, ['elastic', 'affine']);
+  if (top === undefined) throw typeError(name, 'an object', options);
   const { elastic, affine } = top as { elastic?: unknown; affine?: unknown };
   const resolved: ResolvedAugmentOptions = { elastic: null, affine: null };
 
   // Elastic: missing fields take the MNIST defaults.
-  const elasticGroup = checkGroup('options.elastic', elastic, ['alpha', 'sigma']) as
+  const elasticGroup = checkGroup(`${name}.elastic`, elastic, ['alpha', 'sigma']) as
     | ElasticOptions
     | undefined;
   if (elasticGroup) {
     const defaults = MNIST_AUGMENT_DEFAULTS.elastic;
-    const alpha = checkNumber('options.elastic.alpha', elasticGroup.alpha ?? defaults.alpha, 0);
+    const alpha = checkNumber(`${name}.elastic.alpha`, elasticGroup.alpha ?? defaults.alpha, 0);
     const sigma = elasticGroup.sigma ?? defaults.sigma;
-    checkNumber('options.elastic.sigma', sigma);
+    checkNumber(`${name}.elastic.sigma`, sigma);
     if (sigma <= 0 || sigma > 1000) {
-      throw rangeError('options.elastic.sigma', 'a number in (0, 1000]', sigma);
+      throw rangeError(`${name}.elastic.sigma`, 'a number in (0, 1000]', sigma);
     }
     resolved.elastic = { alpha, sigma };
   }
 
   // Affine: missing fields leave that part out.
-  const affineGroup = checkGroup('options.affine', affine,
+  const affineGroup = checkGroup(`${name}.affine`, affine,
     ['rotation', 'scale', 'shear', 'translation']) as AffineOptions | undefined;
   if (affineGroup) {
-    const rotation = checkNumber('options.affine.rotation', affineGroup.rotation ?? 0, 0, 180);
-    const shear = checkNumber('options.affine.shear', affineGroup.shear ?? 0, 0, 60);
-    const translation = checkNumber('options.affine.translation',
+    const rotation = checkNumber(`${name}.affine.rotation`, affineGroup.rotation ?? 0, 0, 180);
+    const shear = checkNumber(`${name}.affine.shear`, affineGroup.shear ?? 0, 0, 60);
+    const translation = checkNumber(`${name}.affine.translation`,
       affineGroup.translation ?? 0, 0, 1e6);
     const scale = affineGroup.scale ?? [1, 1];
     if (!Array.isArray(scale) || scale.length !== 2) {
-      throw typeError('options.affine.scale', 'an array [low, high]', scale);
+      throw typeError(`${name}.affine.scale`, 'an array [low, high]', scale);
     }
-    const low = checkNumber('options.affine.scale[0]', scale[0]);
+    const low = checkNumber(`${name}.affine.scale[0]`, scale[0]);
     if (low <= 0 || low > 100) {
-      throw rangeError('options.affine.scale[0]', 'a number in (0, 100]', low);
+      throw rangeError(`${name}.affine.scale[0]`, 'a number in (0, 100]', low);
     }
-    const high = checkNumber('options.affine.scale[1]', scale[1]);
+    const high = checkNumber(`${name}.affine.scale[1]`, scale[1]);
     if (high < low || high > 100) {
-      throw rangeError('options.affine.scale[1]', `a number in [scale[0] = ${low}, 100]`, high);
+      throw rangeError(`${name}.affine.scale[1]`, `a number in [scale[0] = ${low}, 100]`, high);
     }
     resolved.affine = { rotation, scale: [low, high], shear, translation };
   }

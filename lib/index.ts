@@ -11,6 +11,7 @@ export {
 export type {
   AffineOptions, AugmentOptions, ElasticOptions, ResolvedAugmentOptions,
 } from './augment';
+export type { BatchInfo, BatchTransform } from './backend/backend';
 
 // The estimator: NeuralNet, its layers and options (nolearn's API).
 export { NeuralNet } from './neural-net';

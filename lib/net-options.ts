@@ -3,7 +3,10 @@
  * in camelCase), the types that check flat layer parameters (`hidden_num_units`) against the
  * layer list at compile time, and the run-time reading of all of them.
  */
-import type { Backend, ProgressTick } from './backend/backend';
+import { MNIST_AUGMENT_DEFAULTS, resolveAugmentOptions } from './augment';
+import type { AugmentOptions, ResolvedAugmentOptions } from './augment';
+import type { AugmentSpec, Backend, BatchTransform, LayerSpec, ProgressTick }
+  from './backend/backend';
 import type { LayerClass, LayerEntry } from './layers';
 import type { Layer } from './layers/base';
 import { LossFunction } from './objectives';
@@ -123,7 +126,7 @@ export interface BatchIteratorOptions {
 /**
  * Batching, nolearn's BatchIterator: the batch size and whether training samples are shuffled
  * each epoch. Batches are drawn inside the backend, so a subclass's transform (augmentation in
- * nolearn) is not supported.
+ * nolearn) is not supported: NeuralNet's augment and batch_transform options do that work.
  *
  * @example
  * new NeuralNet({ ..., batch_iterator_train: new BatchIterator({ batch_size: 256 }) });
@@ -147,7 +150,7 @@ export class BatchIterator {
       : checkBoolean('BatchIterator shuffle', opts.shuffle);
     if ((this as { transform?: unknown }).transform !== undefined) {
       throw new TypeError('A BatchIterator transform is not supported for NeuralNet: batches ' +
-        'are drawn inside the backend; augment the data before fit instead');
+        'are drawn inside the backend; use the augment or batch_transform option instead');
     }
   }
 }
@@ -206,6 +209,23 @@ export interface NetworkOptions {
   custom_scores?: ReadonlyArray<readonly [string, ScoreFunction]>;
   /** 0: silent (default); 1 or true: print the layer table and one row per epoch. */
   verbose?: number | boolean;
+  /**
+   * Augment every training batch with random affine transforms and elastic distortions
+   * (lib/augment.ts), drawn afresh each epoch; validation and prediction are never augmented.
+   * true: MNIST_AUGMENT_DEFAULTS (elastic and affine); an object: the groups it names, missing
+   * fields filled as resolveAugmentOptions does (e.g. `{ elastic: { alpha: 34, sigma: 4 } }`);
+   * false: none (default). The input must be images: an input layer of shape [C, H, W] or
+   * [H, W], or a flat input followed by a ReshapeLayer to [C, H, W].
+   */
+  augment?: boolean | AugmentOptions;
+  /**
+   * A transform of each training batch (custom augmentation), (X, y, info) => void |
+   * Float32Array: X is the batch after scaling and augment, changed in place or replaced by
+   * the returned array; y a copy of its labels or targets; info { epoch, batch, batches, count,
+   * shape }. It runs synchronously on the main thread between batches, so it is slower than
+   * augment: on the native backend every batch makes a round trip from the training thread.
+   */
+  batch_transform?: BatchTransform;
   /** Seed of weight init, shuffling, dropout and the split, in [0, 2^32); default 42. */
   seed?: number;
   /** 'native' (default), 'js', or a Backend object. */
@@ -288,6 +308,8 @@ export interface ResolvedOptions {
   onTrainingFinished: Handler[];
   customScores: Array<[string, ScoreFunction]>;
   verbose: number;
+  augment: ResolvedAugmentOptions | null;
+  batchTransform: BatchTransform | undefined;
   seed: number;
   backend: 'native' | 'js' | Backend;
   print: ((text: string) => void) | undefined;
@@ -319,6 +341,8 @@ export const NETWORK_OPTIONS: readonly string[] = [
   'on_training_finished',
   'custom_scores',
   'verbose',
+  'augment',
+  'batch_transform',
   'seed',
   'backend',
   'print',
@@ -471,6 +495,22 @@ export function resolveOptions(network: Record<string, unknown>,
     }
   });
 
+  // Augmentation.
+  const augmentValue = get('augment');
+  let augment: ResolvedAugmentOptions | null = null;
+  if (augmentValue === true) augment = resolveAugmentOptions(MNIST_AUGMENT_DEFAULTS, 'augment');
+  else if (augmentValue !== undefined && augmentValue !== false && augmentValue !== null) {
+    if (typeof augmentValue !== 'object' || Array.isArray(augmentValue)) {
+      throw typeError('augment', 'true, false or an object { elastic, affine }', augmentValue);
+    }
+    augment = resolveAugmentOptions(augmentValue, 'augment');
+  }
+  const batchTransform = get('batch_transform');
+  if (batchTransform !== undefined && typeof batchTransform !== 'function') {
+    throw typeError('batch_transform', 'a function (X, y, info) => void | Float32Array',
+      batchTransform);
+  }
+
   // Output, seed, backend.
   const verboseValue = get('verbose');
   const verbose = verboseValue === undefined ? 0 : typeof verboseValue === 'boolean'
@@ -506,10 +546,36 @@ export function resolveOptions(network: Record<string, unknown>,
       isHandler),
     customScores: customScores as Array<[string, ScoreFunction]>,
     verbose,
+    augment,
+    batchTransform: batchTransform as BatchTransform | undefined,
     seed: get('seed') === undefined ? 42 : checkInteger('seed', get('seed'), 0, 0xffffffff),
     backend: backend as ResolvedOptions['backend'],
     print: print as ResolvedOptions['print'],
   };
+}
+
+/**
+ * The augmentation spec of a network: the options and the image shape of its input, from the
+ * input layer ([C, H, W] or [H, W]) or, for a flat input, the ReshapeLayer after it.
+ *
+ * @throws TypeError when the input cannot be seen as images
+ */
+export function augmentSpecFor(augment: ResolvedAugmentOptions | null,
+  layers: readonly LayerSpec[]): AugmentSpec | null {
+  if (augment === null) return null;
+  const input = layers[0].outputShape;
+  let image: number[] | undefined = input.length === 3 || input.length === 2 ? input : undefined;
+  const next = layers[1];
+  if (!image && next && next.kind === 'reshape' && [2, 3].includes(next.outputShape.length)) {
+    image = next.outputShape;
+  }
+  if (!image) {
+    throw new TypeError(`augment is not supported for inputs of shape [${input.join(', ')}]: ` +
+      'augmentation needs images; give the input layer a shape [C, H, W] or [H, W], or follow ' +
+      'it with a ReshapeLayer to [C, H, W] (e.g. reshape_shape: [[0], 1, 28, 28])');
+  }
+  const [channels, height, width] = image.length === 3 ? image : [1, image[0], image[1]];
+  return { options: augment, channels, height, width };
 }
 
 function isBackend(value: unknown): value is Backend {

@@ -17,6 +17,7 @@
  * const accuracy = await net.score(test.X, test.y);
  */
 import type {
+  AugmentSpec,
   Backend,
   Dataset,
   EpochRecord,
@@ -51,6 +52,7 @@ import {
   toTargets,
 } from './net-data';
 import {
+  augmentSpecFor,
   BatchHandler,
   BatchIterator,
   Handler,
@@ -181,11 +183,15 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
   private readonly built: BuiltNetwork;
   private readonly options: ResolvedOptions;
   private readonly loss: LossFunction;
+  /** The augment option with the input's image shape; null without augmentation. */
+  private readonly augmentSpec: AugmentSpec | null;
   private learningRate: number;
   private momentumValue: number | undefined;
   private model: Model | undefined;
   private history: HistoryEntry[] = [];
   private training = false;
+  /** A fit call is under way (also while its callbacks run between epochs). */
+  private fitting = false;
   private table: EpochTable | undefined;
   private layerInfoPrinted = false;
 
@@ -232,6 +238,7 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
     this.momentumValue = this.options.updateGiven.momentum ??
       this.options.update.defaults.momentum;
     this.loss = this.checkLoss();
+    this.augmentSpec = augmentSpecFor(this.options.augment, this.built.spec.layers);
 
     // The layer views.
     const layers: Record<string, LayerInfo> = {};
@@ -467,6 +474,7 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
       update: resolveUpdateSpec(this.options.update, given),
       batchSize: this.options.batchSizeTrain,
       shuffle: this.options.shuffle,
+      ...(this.augmentSpec ? { augment: this.augmentSpec } : {}),
     };
   }
 
@@ -485,7 +493,17 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
     const data = this.readData(X, y, true);
     const { train, valid } = this.split(data);
     const model = this.requireModel();
-    await this.runTraining(model, train, valid, epochs, options.signal);
+    // One fit at a time: callbacks between epochs may read the net, but not start another fit.
+    if (this.fitting) {
+      throw new Error('fit is not possible while this NeuralNet trains: wait for fit to ' +
+        'finish (or abort it through its signal)');
+    }
+    this.fitting = true;
+    try {
+      await this.runTraining(model, train, valid, epochs, options.signal);
+    } finally {
+      this.fitting = false;
+    }
     return this;
   }
 
@@ -509,6 +527,12 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
         throw new TypeError(`Unknown parameter '${key}' for fit options` +
           (suggestion ? `; did you mean '${suggestion}'?` : '; valid names: epochs, signal'));
       }
+    }
+    const signal = options.signal as unknown as Partial<AbortSignal> | null | undefined;
+    if (signal !== undefined && (typeof signal !== 'object' || signal === null ||
+      typeof signal.throwIfAborted !== 'function' ||
+      typeof signal.addEventListener !== 'function')) {
+      throw typeError('signal', 'an AbortSignal', signal);
     }
     return options.epochs === undefined ? fallback : checkInteger('epochs', options.epochs, 1);
   }
@@ -555,6 +579,7 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
             this.record(record, {});
           },
           onProgress,
+          ...(options.batchTransform ? { batchTransform: options.batchTransform } : {}),
           signal,
         });
       } finally {
@@ -705,6 +730,9 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
    */
   setParams(params: readonly ParamTensor[]): void {
     this.checkIdle('setParams');
+    if (!Array.isArray(params)) {
+      throw typeError('params', 'an array of parameters { layer, name, shape, values }', params);
+    }
     const current = new Map(this.requireModel().getParams().map((param) =>
       [tensorName(param), param]));
     for (const param of params) {
@@ -727,6 +755,7 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
    * atomically; nolearn's save_params_to.
    */
   async saveParams(path: string): Promise<void> {
+    this.checkIdle('saveParams');
     await writeLaminaFile(path, 'lamina-params', this.getParams());
   }
 
@@ -741,6 +770,9 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
    */
   async loadParams(source: string | NeuralNet, options: LoadParamsOptions = {}):
     Promise<LoadReport> {
+    if (options === null || typeof options !== 'object') {
+      throw typeError('loadParams options', 'an options object { strict }', options);
+    }
     const strict = options.strict === undefined ? false : checkBoolean('strict', options.strict);
     let params: ParamTensor[];
     if (source instanceof NeuralNet) params = source.getParams();
@@ -795,6 +827,7 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
    * scores and an explicit validation set are not saved; optimizer state (momentum) restarts.
    */
   async save(path: string): Promise<void> {
+    this.checkIdle('save');
     const options = this.options;
     const split = options.trainSplit instanceof TrainSplit ? options.trainSplit : null;
     const spec = resolveUpdateSpec(options.update, { ...options.updateGiven });
@@ -835,6 +868,9 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
    *   version (naming the file); TypeError / RangeError for invalid overrides
    */
   static async load(path: string, overrides: NetworkOptions = {}): Promise<NeuralNet> {
+    if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+      throw typeError('NeuralNet.load overrides', 'an options object', overrides);
+    }
     const file = await readLaminaFile(path, 'lamina-model');
     let network: { layers: LayerSpec[] };
     let saved: SavedOptions;
@@ -851,11 +887,68 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
     if (!network || !Array.isArray(network.layers)) {
       throw new DataFormatError(`${path} has a corrupt model description: no layers`, path);
     }
+    if (!Array.isArray(history)) {
+      throw new DataFormatError(`${path} has a corrupt model description: the history is not ` +
+        'a list', path);
+    }
     if (overrides !== null && typeof overrides === 'object' && 'layers' in overrides) {
       throw new TypeError('NeuralNet.load takes the layers from the file; remove layers');
     }
 
-    // Rebuild the net from the spec and the saved options.
+    // Rebuild the net from the spec and the saved options: what the file holds must build on
+    // its own, or the file is corrupt (a TypeError or RangeError here is about the file, not
+    // about the caller's arguments).
+    const corrupt = (error: unknown): DataFormatError => new DataFormatError(`${path} has a ` +
+      `corrupt model description: ${error instanceof Error ? error.message : String(error)}`,
+    path);
+    let options: Record<string, unknown>;
+    try {
+      options = NeuralNet.savedOptions(network, saved);
+      new NeuralNet(options as unknown as NeuralNetOptions); // eslint-disable-line no-new
+    } catch (error) {
+      throw corrupt(error);
+    }
+
+    // The caller's overrides.
+    const given = splitOptions(overrides as Record<string, unknown>);
+    for (const key of Object.keys(given.rest)) {
+      const suggestion = closest(key, NETWORK_OPTIONS);
+      throw new TypeError(`Unknown parameter '${key}' for NeuralNet.load` +
+        (suggestion ? `; did you mean '${suggestion}'?` : ''));
+    }
+    if ('train_split' in given.network || 'eval_size' in given.network) delete options.train_split;
+    if ('batch_size' in given.network || 'batch_iterator_train' in given.network ||
+      'batch_iterator_test' in given.network) {
+      delete options.batch_size;
+      delete options.batch_iterator_train;
+      delete options.batch_iterator_test;
+    }
+    const net = new NeuralNet({ ...options, ...given.network } as unknown as NeuralNetOptions);
+    if (JSON.stringify(net.spec) !== JSON.stringify(network)) {
+      throw new DataFormatError(`${path} describes a network that does not rebuild the same ` +
+        '(a corrupt or hand-edited file)', path);
+    }
+
+    // The weights: every parameter of the network, with its shape.
+    const names = new Set(file.params.map(tensorName));
+    const missing = flatParamNamesOf(net).filter((name) => !names.has(name));
+    if (missing.length > 0) {
+      throw new DataFormatError(`${path} has no weights for ${missing.join(', ')} (a corrupt ` +
+        'or hand-edited file)', path);
+    }
+    try {
+      net.setParams(file.params);
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) throw corrupt(error);
+      throw error;
+    }
+    net.history = history;
+    return net;
+  }
+
+  /** The constructor options of a net from a model file's network and saved options. */
+  private static savedOptions(network: { layers: LayerSpec[] }, saved: SavedOptions):
+    Record<string, unknown> {
     const options: Record<string, unknown> = {
       layers: network.layers.map(layerFromSpec),
       update: saved.update,
@@ -879,28 +972,16 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
         shuffle: saved.shuffle });
       options.batch_iterator_test = new BatchIterator({ batch_size: saved.batch_size_test });
     }
-    const given = splitOptions(overrides as Record<string, unknown>);
-    for (const key of Object.keys(given.rest)) {
-      const suggestion = closest(key, NETWORK_OPTIONS);
-      throw new TypeError(`Unknown parameter '${key}' for NeuralNet.load` +
-        (suggestion ? `; did you mean '${suggestion}'?` : ''));
-    }
-    if ('train_split' in given.network || 'eval_size' in given.network) delete options.train_split;
-    if ('batch_size' in given.network || 'batch_iterator_train' in given.network ||
-      'batch_iterator_test' in given.network) {
-      delete options.batch_size;
-      delete options.batch_iterator_train;
-      delete options.batch_iterator_test;
-    }
-    const net = new NeuralNet({ ...options, ...given.network } as unknown as NeuralNetOptions);
-    if (JSON.stringify(net.spec) !== JSON.stringify(network)) {
-      throw new DataFormatError(`${path} describes a network that does not rebuild the same ` +
-        '(a corrupt or hand-edited file)', path);
-    }
-    net.setParams(file.params);
-    net.history = history;
-    return net;
+    return options;
   }
+}
+
+/** The tensor names of a net's parameters, from its layers ('hidden.W', 'hidden.b'). */
+function flatParamNamesOf(net: NeuralNet): string[] {
+  return Object.values(net.spec.layers).flatMap((layer) => {
+    if (layer.kind !== 'dense' && layer.kind !== 'conv2d') return [];
+    return layer.b ? [`${layer.name}.W`, `${layer.name}.b`] : [`${layer.name}.W`];
+  });
 }
 
 /** R^2 averaged over outputs (sklearn's uniform average; a constant target scores 1 if

@@ -24,7 +24,14 @@
  *   - dropout: one Rng(seed, RngStream.dropout) kept across epochs; for each training batch,
  *     for each dropout layer in order, one uniform() per element in storage order (sample,
  *     then features); the element is kept (scaled by 1 / (1 - p)) when uniform() >= p.
+ *   - augmentation (TrainSpec.augment): one Rng(seed, RngStream.augment) kept across epochs
+ *     and train calls; each training batch, in order, is augmented as a whole by
+ *     native/data/augment.h (= augmentImagesReference in lib/augment.ts), which draws one
+ *     nextU32() per sample, in batch order, then works from those seeds.
  * - Uint8 inputs are scaled by 1/255 as each batch is drawn; Float32 inputs are used as given.
+ * - A training batch goes: gather (in the shuffled order) and scale; augment (when
+ *   spec.augment is set); batchTransform (when given); then forward, loss, backward, update.
+ *   Validation and prediction are never augmented nor transformed.
  * - Batches: batchSize samples in the shuffled order, the last partial batch kept.
  * - Loss: mean over the batch of the per-sample loss, plus l1 * sum|W| +
  *   l2 * sum W^2 over the weights (W) of dense and conv layers, never biases. Categorical
@@ -36,6 +43,8 @@
  *   penalty); validAccuracy the fraction of argmax predictions equal to the label.
  * - Updates follow Lasagne (see UpdateSpec), applied after each batch.
  */
+
+import type { ResolvedAugmentOptions } from '../augment';
 
 /** Elementwise nonlinearities. softmax applies over the features of each sample. */
 export type Nonlinearity =
@@ -175,7 +184,18 @@ export interface UpdateSpec {
   beta2: number;
 }
 
-/** How to train: loss, penalties, update, batching. */
+/**
+ * Augmentation of the training batches: the options (lib/augment.ts, every field resolved) and
+ * the image shape each sample is seen as. channels x height x width must equal the input size.
+ */
+export interface AugmentSpec {
+  options: ResolvedAugmentOptions;
+  channels: number;
+  height: number;
+  width: number;
+}
+
+/** How to train: loss, penalties, update, batching, augmentation. */
 export interface TrainSpec {
   loss: 'categorical_crossentropy' | 'squared_error';
   l1: number;
@@ -184,7 +204,35 @@ export interface TrainSpec {
   batchSize: number;
   /** Shuffle the training samples each epoch (default true in the estimator). */
   shuffle: boolean;
+  /** Augment every training batch (see the conventions above); absent or null: no. */
+  augment?: AugmentSpec | null;
 }
+
+/** Where a batch handed to a BatchTransform sits in training. */
+export interface BatchInfo {
+  /** 1-based, counting across train calls. */
+  epoch: number;
+  /** 1-based batch number within the epoch, and the number of batches in the epoch. */
+  batch: number;
+  batches: number;
+  /** Samples in this batch (the last batch of an epoch may be smaller). */
+  count: number;
+  /** The shape of one sample (the input layer's output shape, no batch dimension). */
+  shape: number[];
+}
+
+/**
+ * A transform of each training batch, run on the main thread between batches: x holds the
+ * batch (count x prod(shape) float32 values, after scaling and augmentation) and may be
+ * changed in place; y is a copy of its labels (Int32Array) or targets (Float32Array, count x
+ * outputs), for reading. Return nothing to train on x, or a Float32Array of x.length values
+ * to train on instead. It must be synchronous.
+ */
+export type BatchTransform = (
+  x: Float32Array,
+  y: Int32Array | Float32Array,
+  info: BatchInfo,
+) => void | Float32Array;
 
 /**
  * A dataset in the compact form backends train on. x holds n samples of inputSize values
@@ -246,6 +294,12 @@ export interface TrainOptions {
   /** Called at most every progressIntervalMs milliseconds (default 100) within an epoch. */
   onProgress?: (tick: ProgressTick) => void;
   progressIntervalMs?: number;
+  /**
+   * Called with every training batch before the forward pass (see BatchTransform). On the
+   * native backend each call is a round trip from the training thread to the main thread,
+   * so it costs time per batch and holds up the event loop while it runs.
+   */
+  batchTransform?: BatchTransform;
   /** Aborting stops training between batches; the promise then rejects with an AbortError
    * (name 'AbortError'), keeping the weights of the last completed batch. */
   signal?: AbortSignal;
@@ -258,8 +312,8 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-/** A network instantiated on a backend: weights, optimizer state and the shuffling and dropout
- * generators live here and persist across train calls. */
+/** A network instantiated on a backend: weights, optimizer state and the shuffling, dropout
+ * and augmentation generators live here and persist across train calls. */
 export interface Model {
   readonly spec: NetworkSpec;
   /** Copies of the learnable parameters, in layer order, W before b. */

@@ -20,6 +20,7 @@ import type {
   TrainSpec,
 } from './backend';
 import { native } from '../native';
+import { checkAugmentSpec, checkBatchTransform, runBatchTransform } from './batches';
 import {
   checkBoolean,
   checkChoice,
@@ -62,7 +63,21 @@ interface NativeTrainOptions {
   epochs: number;
   learningRates?: Float64Array;
   progressIntervalMs: number;
-  onEvent(kind: 'epoch' | 'progress', data: EpochRecord | ProgressTick): boolean | void;
+  transformBatches: boolean;
+  onEvent(
+    kind: 'epoch' | 'progress' | 'batch',
+    data: EpochRecord | ProgressTick | NativeBatch,
+  ): boolean | void | Float32Array;
+}
+
+/** A training batch handed to JavaScript (copies; see native/addon/model-bindings.cc). */
+interface NativeBatch {
+  x: Float32Array;
+  y: Int32Array | Float32Array;
+  epoch: number;
+  batch: number;
+  batches: number;
+  count: number;
 }
 
 interface NativeTrainResult {
@@ -351,21 +366,34 @@ export class NativeModel implements Model {
     checkDataset('options.train', train, this.inputSize, this.outputSize, true);
     if (valid !== undefined)
       checkDataset('options.valid', valid, this.inputSize, this.outputSize, true);
+    checkAugmentSpec(spec.augment, this.inputSize);
+    const transform = checkBatchTransform(options.batchTransform);
     if (signal?.aborted) throw abortError();
 
     // Step 2: callbacks run on this thread; an exception in one stops training and becomes
-    // the rejection.
+    // the rejection. A batch transform answers with the values to train on (the training
+    // thread waits for it).
     let callbackError: unknown;
     let failed = false;
-    const onEvent = (kind: 'epoch' | 'progress', data: EpochRecord | ProgressTick): boolean => {
+    const shape = this.spec.layers[0].outputShape.slice();
+    const onEvent = (
+      kind: 'epoch' | 'progress' | 'batch',
+      data: EpochRecord | ProgressTick | NativeBatch,
+    ): boolean | Float32Array | undefined => {
       try {
         if (kind === 'epoch') return options.onEpoch?.(data as EpochRecord) !== false;
+        if (kind === 'batch') {
+          const { x, y, epoch, batch, batches, count } = data as NativeBatch;
+          if (failed || !transform) return undefined;
+          return runBatchTransform(transform, x, y,
+            { epoch, batch, batches, count, shape: shape.slice() });
+        }
         options.onProgress?.(data as ProgressTick);
       } catch (error) {
         if (!failed) callbackError = error;
         failed = true;
         handle.abort();
-        return false;
+        return kind === 'batch' ? undefined : false;
       }
       return true;
     };
@@ -392,6 +420,7 @@ export class NativeModel implements Model {
           ? Float64Array.from(options.learningRates)
           : undefined,
         progressIntervalMs: options.progressIntervalMs ?? 100,
+        transformBatches: transform !== undefined,
         onEvent,
       });
       if (failed) throw callbackError;

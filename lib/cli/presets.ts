@@ -8,9 +8,10 @@
  */
 import { DenseLayer, Conv2DLayer, DropoutLayer, InputLayer, MaxPool2DLayer, ReshapeLayer }
   from '../layers';
+import type { AugmentName } from './common';
 
 /** The preset names. */
-export const PRESET_NAMES = ['logreg', 'mlp', 'mlp2', 'lenet'] as const;
+export const PRESET_NAMES = ['logreg', 'mlp', 'mlp2', 'lenet', 'lenet-elastic'] as const;
 /** One preset name. */
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -44,6 +45,11 @@ export interface Preset {
   finalLearningRate?: number;
   /** Fraction of the training images held out for validation (the learning curves). */
   evalSize: number;
+  /**
+   * Augmentation of the training images, each name with MNIST_AUGMENT_DEFAULTS' settings
+   * (--augment replaces it). Undefined: none.
+   */
+  augment?: readonly AugmentName[];
 }
 
 /** Dense input -> output: logistic regression, 7,850 parameters on MNIST. */
@@ -163,5 +169,18 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Preset>>> = {
     learningRate: 0.05,
     finalLearningRate: 0.0005,
     evalSize: 0.1,
+  },
+  'lenet-elastic': {
+    description: 'lenet trained on elastically distorted digits (elastic alpha 36, sigma 6; ' +
+      'affine rotation 10, scale 0.9-1.1, translation 2), drawn afresh every epoch',
+    network: lenet,
+    epochs: 30,
+    batchSize: 128,
+    update: 'nesterov_momentum',
+    momentum: 0.9,
+    learningRate: 0.05,
+    finalLearningRate: 0.0005,
+    evalSize: 0.1,
+    augment: ['elastic', 'affine'],
   },
 };

@@ -13,7 +13,6 @@ import { setNumThreads } from '../build-info';
 import { writeFileAtomic } from '../data/atomic';
 import { splitIndices } from '../data/split';
 import { AdjustVariable } from '../handlers';
-import { NETWORK_OPTIONS } from '../net-options';
 import type { HistoryEntry } from '../net-options';
 import type { ProgressTick } from '../backend/backend';
 import { native } from '../native';
@@ -21,7 +20,7 @@ import { NeuralNet } from '../neural-net';
 import { resolveUpdateFunction } from '../updates';
 import {
   AugmentName, augmentOption, choiceOption, CliError, CliIo, columns, duration, EXIT_FAILURE,
-  EXIT_INTERRUPTED, EXIT_USAGE, integerOption, numberOption, percent, requirePath, runAction,
+  EXIT_INTERRUPTED, integerOption, numberOption, percent, requirePath, runAction,
   withUsageHint,
 } from './common';
 import { dataError, DataSource, loadTrainTest, TrainTest } from './data';
@@ -151,7 +150,8 @@ export function registerTrain(root: Command, io: CliIo): void {
       "validation, 0 for none (default: the preset's, 0.1)")
       .argParser(numberOption(0, 1, { highOpen: true })))
     .addOption(new Option('--augment <names>', 'distort training images: elastic, affine or ' +
-      'elastic,affine').argParser(augmentOption))
+      "elastic,affine (default: the preset's; lenet-elastic uses elastic,affine)")
+      .argParser(augmentOption))
     .addOption(new Option('--backend <name>', 'native (C++ core) or js (plain TypeScript, slow)')
       .argParser(choiceOption(['native', 'js'] as const)).default('native'))
     .option('--out <dir>', 'the run folder (default runs/<date>-<time>/)')
@@ -225,7 +225,8 @@ function newRun(options: TrainOptions, shape: DataShape, started: Date):
   let network: RunConfig['network'];
   let layers: Record<string, unknown>;
   let defaults: { epochs: unknown; batchSize: unknown; update: string; learningRate: unknown;
-    finalLearningRate?: number; momentum?: unknown; seed: unknown; evalSize: unknown };
+    finalLearningRate?: number; momentum?: unknown; seed: unknown; evalSize: unknown;
+    augment?: readonly AugmentName[] };
   if (options.layers !== undefined) {
     const file = readNetworkFile(options.layers);
     network = { file: options.layers, json: file.json };
@@ -258,6 +259,7 @@ function newRun(options: TrainOptions, shape: DataShape, started: Date):
       momentum: preset.momentum,
       seed: 42,
       evalSize: preset.evalSize,
+      augment: preset.augment,
     };
   }
 
@@ -285,7 +287,8 @@ function newRun(options: TrainOptions, shape: DataShape, started: Date):
   };
   if (!takesMomentum(update)) delete netOptions.update_momentum;
   else if (defaults.momentum !== undefined) netOptions.update_momentum = defaults.momentum;
-  if (options.augment !== undefined) netOptions.augment = augmentSettings(options.augment);
+  const augment = options.augment ?? (defaults.augment ? [...defaults.augment] : undefined);
+  if (augment !== undefined) netOptions.augment = augmentSettings(augment);
   const config: RunConfig = {
     version: 1,
     network,
@@ -298,23 +301,10 @@ function newRun(options: TrainOptions, shape: DataShape, started: Date):
     finalLearningRate: finalLearningRate ?? null,
     seed: netOptions.seed as number,
     evalSize: netOptions.eval_size as number,
-    augment: options.augment ?? null,
+    augment: augment ?? null,
     started: started.toISOString(),
   };
   return { config, netOptions };
-}
-
-/**
- * Throws unless the estimator can augment training batches. NeuralNet draws distorted batches
- * itself once it has the augment option (AugmentOptions, as lib/augment.ts defines them); until
- * then --augment is refused before any work is done.
- */
-function checkAugmentSupported(): void {
-  if (!NETWORK_OPTIONS.includes('augment')) {
-    throw new CliError('--augment is not supported yet for lamina train: the estimator has ' +
-      'no augment option in this version (lamina show --augment elastic shows the ' +
-      'distortions)', EXIT_USAGE);
-  }
 }
 
 /** The data source a new run's options name. */
@@ -368,6 +358,18 @@ export function augmentSettings(names: readonly AugmentName[]): AugmentOptions {
   return options;
 }
 
+/** The augmentation of a run in words: 'elastic (alpha 36, sigma 6), affine (...)'. */
+function augmentText(names: readonly AugmentName[]): string {
+  const { elastic, affine } = augmentSettings(names);
+  const parts: string[] = [];
+  if (elastic) parts.push(`elastic (alpha ${elastic.alpha}, sigma ${elastic.sigma})`);
+  if (affine) {
+    parts.push(`affine (rotation ${affine.rotation}, scale ${affine.scale![0]}-` +
+      `${affine.scale![1]}, shear ${affine.shear}, translation ${affine.translation})`);
+  }
+  return `${parts.join(', ')}, on every training batch`;
+}
+
 /** What the network is called in messages, the summary and the report. */
 function networkName(config: RunConfig): string {
   return 'preset' in config.network ? config.network.preset
@@ -398,8 +400,6 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
   if (options.layers !== undefined) readNetworkFile(options.layers);
   const resuming = options.resume !== undefined;
   const resumed = resuming ? readRunConfig(options.resume!) : undefined;
-  const augment = resumed ? resumed.augment : options.augment ?? null;
-  if (augment !== null) checkAugmentSupported();
   const dir = options.resume ?? options.out ?? newRunFolder(now);
   const file = (name: keyof typeof RUN_FILES) => path.join(dir, RUN_FILES[name]);
   if (resuming && !fs.existsSync(file('checkpoint')) && !fs.existsSync(file('model'))) {
@@ -537,6 +537,7 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
       ['  training', `${resuming ? `epochs ${done + 1}-${config.epochs} of ${config.epochs}`
         : `${config.epochs} epochs`}, batches of ${config.batchSize}, ${config.update}, ` +
         `learning rate ${rateText(config)}, seed ${config.seed}`],
+      ...(config.augment ? [['  augment', augmentText(config.augment)]] : []),
       ['  backend', `${options.backend}${info ? ` (${info.gemm} GEMM, ${info.threads} threads)`
         : ''}`],
       ['  output', `${dir}${path.sep}`],
@@ -639,6 +640,8 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
           `${count(data.test.n)} test`],
         ['training', `${config.epochs} epochs, batches of ${config.batchSize}, ` +
           `${config.update}, learning rate ${rateText(config)}, seed ${config.seed}`],
+        ...(config.augment ? [['augmentation', augmentText(config.augment)] as [string, string]]
+          : []),
         ['training time', `${duration(trainSeconds)} (${perEpoch.toFixed(2)}s per epoch, ` +
           `${count(Math.round(samplesPerSecond))} samples/s)`],
         ['epoch times', epochSeconds.map((value) => `${value.toFixed(2)}s`).join(', ')],

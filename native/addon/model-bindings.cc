@@ -4,10 +4,15 @@
 //   getParams() -> [{ layer, name, shape, values: Float32Array }]
 //   setParams([{ layer, name, values }])
 //   train({ spec: trainSpecJson, x, y, n, validX?, validY?, validN?, firstEpoch, epochs,
-//           learningRates?: Float64Array, progressIntervalMs, onEvent(kind, data) })
+//           learningRates?: Float64Array, progressIntervalMs, transformBatches?: boolean,
+//           onEvent(kind, data) })
 //     -> Promise<{ records, outcome: 'completed' | 'stopped' | 'cancelled' }>
 //     onEvent('epoch', record) returns false to stop after that epoch;
-//     onEvent('progress', tick) is throttled.
+//     onEvent('progress', tick) is throttled;
+//     onEvent('batch', { x, y, epoch, batch, batches, count }) with transformBatches: x is a
+//       copy of the training batch (after scaling and augmentation), y a copy of its labels
+//       or targets; it returns the Float32Array of x.length values to train on (x itself
+//       after changes in place), anything else stops training.
 //   abort()          stops a running train() between batches
 //   predict({ x, n, layer, batchSize }) -> Promise<Float32Array>
 //   resetUpdates(), dispose()
@@ -17,6 +22,7 @@
 // lives in the model object, none is static, so the addon loads in several worker threads.
 #include "native/addon/model-bindings.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -91,6 +97,7 @@ struct TrainMessage {
   bool is_epoch = false;
   lamina::EpochRecord record;
   lamina::ProgressTick tick;
+  lamina::BatchView* batch = nullptr;  // a batch to transform (the training thread waits)
 };
 
 void call_js(Napi::Env env, Napi::Function callback, TrainJob* job, TrainMessage* message);
@@ -149,6 +156,28 @@ struct TrainJob : lamina::TrainListener {
     return has_answer && answer && !cancel.load();
   }
 
+  // Hands the batch to JavaScript and waits until it has been transformed in place.
+  void transform_batch(lamina::BatchView& view) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (closing) {
+        cancel = true;
+        return;
+      }
+      has_answer = false;
+    }
+    auto* message = new TrainMessage();
+    message->batch = &view;
+    if (function.BlockingCall(message) != napi_ok) {
+      delete message;
+      cancel = true;
+      return;
+    }
+    std::unique_lock<std::mutex> lock(mutex);
+    answered.wait(lock, [this] { return has_answer || closing; });
+    if (!(has_answer && answer)) cancel = true;
+  }
+
   void on_progress(const lamina::ProgressTick& tick) override {
     auto* message = new TrainMessage();
     message->tick = tick;
@@ -168,10 +197,62 @@ Napi::Object record_object(Napi::Env env, const lamina::EpochRecord& record) {
   return out;
 }
 
-void call_js(Napi::Env env, Napi::Function callback, TrainJob* job, TrainMessage* message) {
+// The batch of a 'batch' event: a copy of its inputs and of its labels or targets.
+Napi::Object batch_object(Napi::Env env, const TrainJob& job, const lamina::BatchView& view) {
+  Napi::Object out = Napi::Object::New(env);
+  const size_t values = static_cast<size_t>(view.count) * view.input_size;
+  Napi::Float32Array x = Napi::Float32Array::New(env, values);
+  std::memcpy(x.Data(), view.x, sizeof(float) * values);
+  out.Set("x", x);
+  const lamina::Dataset& data = job.train;
+  if (!data.labels.empty()) {
+    Napi::Int32Array y = Napi::Int32Array::New(env, view.count);
+    for (int s = 0; s < view.count; ++s) y[s] = data.labels[view.samples[s]];
+    out.Set("y", y);
+  } else {
+    const size_t outputs = data.targets.size() / std::max(1, data.n);
+    Napi::Float32Array y = Napi::Float32Array::New(env, view.count * outputs);
+    for (int s = 0; s < view.count; ++s) {
+      std::memcpy(y.Data() + s * outputs, data.targets.data() + view.samples[s] * outputs,
+                  sizeof(float) * outputs);
+    }
+    out.Set("y", y);
+  }
+  out.Set("epoch", view.epoch);
+  out.Set("batch", view.batch);
+  out.Set("batches", view.batches);
+  out.Set("count", view.count);
+  return out;
+}
+
+// Runs the 'batch' event and copies the batch JavaScript returns back (the training thread
+// waits for the answer, so its buffer may be written here); false stops training.
+bool transform_in_js(Napi::Env env, Napi::Function callback, TrainJob* job,
+                     lamina::BatchView& view) {
+  try {
+    Napi::Value result =
+        callback.Call({Napi::String::New(env, "batch"), batch_object(env, *job, view)});
+    const size_t values = static_cast<size_t>(view.count) * view.input_size;
+    if (!result.IsTypedArray()) return false;
+    Napi::TypedArray array = result.As<Napi::TypedArray>();
+    if (array.TypedArrayType() != napi_float32_array || array.ElementLength() != values) {
+      return false;
+    }
+    std::memcpy(view.x, result.As<Napi::Float32Array>().Data(), sizeof(float) * values);
+    return true;
+  } catch (const Napi::Error&) {
+    return false;
+  }
+}
+
+void deliver(Napi::Env env, Napi::Function callback, TrainJob* job, TrainMessage* message) {
   std::unique_ptr<TrainMessage> owned(message);
   if (env == nullptr || job == nullptr) {
-    if (job != nullptr && owned->is_epoch) job->reply(false);
+    if (job != nullptr && (owned->is_epoch || owned->batch != nullptr)) job->reply(false);
+    return;
+  }
+  if (owned->batch != nullptr) {
+    job->reply(transform_in_js(env, callback, job, *owned->batch));
     return;
   }
   if (!owned->is_epoch) {
@@ -202,6 +283,21 @@ void call_js(Napi::Env env, Napi::Function callback, TrainJob* job, TrainMessage
   }
   job->state->in_epoch_callback = false;
   job->reply(keep_going);
+}
+
+// Called on the JavaScript thread for each message of the training thread. Nothing may escape
+// it: an exception leaving a thread-safe function's callback terminates the process. While an
+// environment is torn down (a worker thread ending) even creating an object throws; the
+// training is then cancelled and a waiting training thread released.
+void call_js(Napi::Env env, Napi::Function callback, TrainJob* job, TrainMessage* message) {
+  try {
+    deliver(env, callback, job, message);
+  } catch (...) {
+    if (job != nullptr) {
+      job->cancel = true;
+      job->reply(false);
+    }
+  }
 }
 
 // Environment teardown (a worker thread ending): stop the training thread and release a
@@ -302,6 +398,8 @@ class PredictWorker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       pending_.copy_into(data_);
+      // Checked before the output is sized: n comes from JavaScript and may be anything.
+      data_.check("predict data", state_->model->network().input_size());
       const size_t out_size = state_->model->network().layer(layer_).out_size;
       output_.resize(static_cast<size_t>(data_.n) * out_size);
       state_->model->predict(data_, layer_, batch_size_, output_.data());
@@ -314,14 +412,22 @@ class PredictWorker : public Napi::AsyncWorker {
 
   void OnOK() override {
     --state_->predicting;
-    Napi::Float32Array out = Napi::Float32Array::New(Env(), output_.size());
-    std::memcpy(out.Data(), output_.data(), sizeof(float) * output_.size());
-    deferred_.Resolve(out);
+    try {
+      Napi::Float32Array out = Napi::Float32Array::New(Env(), output_.size());
+      std::memcpy(out.Data(), output_.data(), sizeof(float) * output_.size());
+      deferred_.Resolve(out);
+    } catch (const Napi::Error&) {
+      // The environment is going away; nobody is left to hear the result.
+    }
   }
 
   void OnError(const Napi::Error& error) override {
     --state_->predicting;
-    deferred_.Reject(error.Value());
+    try {
+      deferred_.Reject(error.Value());
+    } catch (const Napi::Error&) {
+      // As above.
+    }
   }
 
  private:
@@ -509,6 +615,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
       job->options.epochs = int_option(options, "epochs");
       job->options.progress_interval_ms =
           options.Get("progressIntervalMs").ToNumber().DoubleValue();
+      job->options.transform_batches = options.Get("transformBatches").ToBoolean().Value();
       Napi::Value rates = options.Get("learningRates");
       if (rates.IsTypedArray() &&
           rates.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) {

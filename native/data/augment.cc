@@ -317,16 +317,17 @@ size_t Augmenter::scratch_floats() const {
   return channels_ * padded + 3 * upright + 3 * sideways + 2 * static_cast<size_t>(height_);
 }
 
-void Augmenter::apply(const float* x, float* y, int count, Rng& rng) const {
-  apply_batch(x, y, count, rng);
+void Augmenter::apply(const float* x, float* y, int count, Rng& rng, int threads) const {
+  apply_batch(x, y, count, rng, threads);
 }
 
-void Augmenter::apply(const uint8_t* x, float* y, int count, Rng& rng) const {
-  apply_batch(x, y, count, rng);
+void Augmenter::apply(const uint8_t* x, float* y, int count, Rng& rng, int threads) const {
+  apply_batch(x, y, count, rng, threads);
 }
 
 template <typename Pixel>
-void Augmenter::apply_batch(const Pixel* x, float* y, int count, Rng& rng) const {
+void Augmenter::apply_batch(const Pixel* x, float* y, int count, Rng& rng, int threads) const {
+  LAMINA_CHECK(threads >= 0, "augment: expected threads >= 0 but received ", threads);
   augment_check(options_, count, channels_, height_, width_);
   LAMINA_CHECK(count == 0 || (x != nullptr && y != nullptr),
                "augment: expected image buffers but received a null pointer");
@@ -349,12 +350,18 @@ void Augmenter::apply_batch(const Pixel* x, float* y, int count, Rng& rng) const
   }
 
   // Images in parallel, each from its own seed into its thread's scratch (zeroed once: the
-  // padding of the smoothing buffers must read 0).
-  const int threads = std::max(1, std::min(get_num_threads(), count));
+  // padding of the smoothing buffers must read 0). One thread: no OpenMP region.
+  const int team = std::max(1, std::min(threads > 0 ? threads : get_num_threads(), count));
   const size_t per_thread = scratch_floats();
-  std::vector<float> scratch(per_thread * threads, 0.0f);
-  std::vector<int> cells(static_cast<size_t>(height_) * threads);
-#pragma omp parallel num_threads(threads) if (threads > 1)
+  std::vector<float> scratch(per_thread * team, 0.0f);
+  std::vector<int> cells(static_cast<size_t>(height_) * team);
+  if (team == 1) {
+    for (int n = 0; n < count; ++n) {
+      apply_image(x + image * n, y + image * n, seeds[n], scratch.data(), cells.data());
+    }
+    return;
+  }
+#pragma omp parallel num_threads(team)
   {
     float* own = scratch.data() + per_thread * thread_index();
     int* own_cells = cells.data() + static_cast<size_t>(height_) * thread_index();

@@ -91,18 +91,21 @@ bool augment_has_avx2();
 // called from several threads at once, each with its own Rng (so a trainer may augment the
 // next batch while it trains on this one). apply runs its own OpenMP region over the images;
 // called inside another parallel region it runs on one thread (nested regions are off).
+// threads = 1 runs on the calling thread with no OpenMP region at all (what a thread that
+// prepares batches beside a training pool wants); the results never depend on threads.
 class Augmenter {
  public:
   // Throws lamina::Error as augment_check does.
   Augmenter(const AugmentOptions& options, int channels, int height, int width);
 
   // x [N, C, H, W] -> y [N, C, H, W], N = count. y may be x (in place); otherwise the two must
-  // not overlap. Draws count next_u32() from rng (see the header comment).
-  void apply(const float* x, float* y, int count, Rng& rng) const;
+  // not overlap. Draws count next_u32() from rng (see the header comment). threads: at most
+  // this many threads, 0 for lamina::get_num_threads().
+  void apply(const float* x, float* y, int count, Rng& rng, int threads = 0) const;
 
   // The same from bytes: each byte becomes float(byte / 255.0), as the trainer scales uint8
   // batches, and the result equals apply on that float batch exactly.
-  void apply(const uint8_t* x, float* y, int count, Rng& rng) const;
+  void apply(const uint8_t* x, float* y, int count, Rng& rng, int threads = 0) const;
 
   // The plain scalar version of apply (double arithmetic, direct loops, one thread): the test
   // reference. Same draws, results within float rounding of apply.
@@ -114,7 +117,7 @@ class Augmenter {
   // Whether anything moves: affine on, or elastic on with alpha > 0.
   bool active() const;
   template <typename Pixel>
-  void apply_batch(const Pixel* x, float* y, int count, Rng& rng) const;
+  void apply_batch(const Pixel* x, float* y, int count, Rng& rng, int threads) const;
   template <typename Pixel>
   void apply_image(const Pixel* x, float* y, uint32_t image_seed, float* scratch,
                    int* cell) const;

@@ -1,4 +1,5 @@
 // Losses, update rules, initialisation, spec parsing, and the network and trainer as a whole.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <string>
@@ -359,4 +360,97 @@ LAMINA_TEST(thread_pool_runs_every_index_once_and_rethrows) {
   int after = 0;
   pool.run(1, [&](int, int) { ++after; });
   EXPECT_TRUE(after == 1, "the pool works after an exception");
+}
+
+// Records the batches the trainer hands over, and can replace them with a constant.
+struct BatchRecorder : Listener {
+  std::vector<std::vector<float>> batches;
+  std::vector<std::vector<uint32_t>> samples;
+  float fill = -1.0f;  // >= 0: every batch becomes this value
+  void transform_batch(lamina::BatchView& view) override {
+    const size_t values = static_cast<size_t>(view.count) * view.input_size;
+    batches.emplace_back(view.x, view.x + values);
+    samples.emplace_back(view.samples, view.samples + view.count);
+    if (fill >= 0.0f) std::fill(view.x, view.x + values, fill);
+  }
+};
+
+LAMINA_TEST(trainer_augments_every_batch_in_order_from_the_model_generator) {
+  // Bytes, so the trainer's scaling is part of what is compared.
+  lamina::Dataset data = random_dataset(22, 36, 3, 5);
+  data.bytes.resize(data.floats.size());
+  for (size_t i = 0; i < data.floats.size(); ++i) {
+    data.bytes[i] = static_cast<uint8_t>(static_cast<int>((data.floats[i] + 1.0f) * 127.0f));
+  }
+  data.floats.clear();
+  lamina::TrainOptions options;
+  options.spec = lamina::parse_train_spec(std::string(R"({"loss": "categorical_crossentropy",
+    "l1": 0, "l2": 0, "batchSize": 8, "shuffle": true, "update": {"rule": "sgd",
+    "learningRate": 0.1, "momentum": 0, "rho": 0.9, "epsilon": 1e-6, "beta1": 0.9,
+    "beta2": 0.999}, "augment": {"options": {"elastic": {"alpha": 8, "sigma": 1.5},
+    "affine": {"rotation": 20, "scale": [0.8, 1.2], "shear": 5, "translation": 1}},
+    "channels": 1, "height": 6, "width": 6}})"));
+  options.epochs = 2;
+  options.transform_batches = true;
+
+  // Two runs of the same seed, on 1 and 2 threads, see the same batches and end equal.
+  std::vector<std::vector<float>> params;
+  std::vector<BatchRecorder> recorders(2);
+  const int threads = lamina::get_num_threads();
+  for (int run = 0; run < 2; ++run) {
+    lamina::set_num_threads(run + 1);
+    lamina::Model model(lamina::parse_network_spec(std::string(kSmallCnn)), 9);
+    lamina::train_model(model, data, nullptr, options, recorders[run], nullptr);
+    params.push_back(model.network().params());
+  }
+  lamina::set_num_threads(threads);
+  EXPECT_TRUE(params[0] == params[1], "same seed, same weights");
+  EXPECT_TRUE(recorders[0].batches.size() == 6, "batches ", recorders[0].batches.size());
+
+  // Each batch is the gathered bytes, augmented by Augmenter::apply from one generator
+  // Rng(seed, augment) drawn batch after batch, across epochs.
+  const lamina::AugmentSpec& augment = options.spec.augment;
+  lamina::Augmenter augmenter(augment.options, 1, 6, 6);
+  lamina::Rng rng(9, lamina::kStreamAugment);
+  const BatchRecorder& seen = recorders[0];
+  for (size_t b = 0; b < seen.batches.size(); ++b) {
+    const std::vector<uint32_t>& samples = seen.samples[b];
+    std::vector<uint8_t> bytes;
+    for (uint32_t s : samples) {
+      bytes.insert(bytes.end(), data.bytes.begin() + s * 36, data.bytes.begin() + (s + 1) * 36);
+    }
+    std::vector<float> expected(bytes.size());
+    augmenter.apply(bytes.data(), expected.data(), static_cast<int>(samples.size()), rng);
+    EXPECT_TRUE(seen.batches[b] == expected, "batch ", b + 1, " differs");
+    EXPECT_TRUE(seen.batches[b] == recorders[1].batches[b], "batch ", b + 1, " per threads");
+  }
+
+  // What the listener writes is what trains: a constant batch with or without augmentation
+  // gives the same weights.
+  std::vector<std::vector<float>> constant;
+  for (bool with_augment : {true, false}) {
+    lamina::TrainOptions plain = options;
+    plain.spec.augment.enabled = with_augment;
+    BatchRecorder filling;
+    filling.fill = 0.25f;
+    lamina::Model model(lamina::parse_network_spec(std::string(kSmallCnn)), 9);
+    lamina::train_model(model, data, nullptr, plain, filling, nullptr);
+    constant.push_back(model.network().params());
+  }
+  EXPECT_TRUE(constant[0] == constant[1], "the transformed batch is what trains");
+
+  // The spec parser checks the fields; the trainer checks the shape against the input.
+  EXPECT_THROWS(lamina::parse_train_spec(std::string(R"({"loss": "squared_error", "l1": 0,
+    "l2": 0, "batchSize": 8, "shuffle": true, "update": {"rule": "sgd", "learningRate": 0.1,
+    "momentum": 0, "rho": 0.9, "epsilon": 1e-6, "beta1": 0.9, "beta2": 0.999}, "augment":
+    {"options": {"elastic": {"alpha": -1, "sigma": 2}, "affine": null}, "channels": 1,
+    "height": 6, "width": 6}})")),
+                "train spec, augment, options, elastic: expected a number >= 0 for alpha but "
+                "received -1");
+  options.spec.augment.width = 5;
+  lamina::Model model(lamina::parse_network_spec(std::string(kSmallCnn)), 9);
+  Listener listener;
+  EXPECT_THROWS(lamina::train_model(model, data, nullptr, options, listener, nullptr),
+                "augment: the image shape 1 x 6 x 5 = 30 values does not match the network's "
+                "input size 36");
 }

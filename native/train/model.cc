@@ -14,7 +14,10 @@ constexpr int kPredictCapacity = 128;
 }  // namespace
 
 Model::Model(const NetworkSpec& spec, uint32_t seed)
-    : network_(spec), shuffle_rng_(seed, kStreamShuffle), dropout_rng_(seed, kStreamDropout) {
+    : network_(spec),
+      shuffle_rng_(seed, kStreamShuffle),
+      dropout_rng_(seed, kStreamDropout),
+      augment_rng_(seed, kStreamAugment) {
   network_.init_params(seed);
 }
 

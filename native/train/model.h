@@ -1,6 +1,6 @@
 // A network instantiated for training and prediction: parameters, optimizer state, the
-// shuffling and dropout generators (which persist across train calls) and the training
-// workspace.
+// shuffling, dropout and augmentation generators (which persist across train calls) and the
+// training workspace.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,7 @@ class Model {
   Optimizer& optimizer() { return optimizer_; }
   Rng& shuffle_rng() { return shuffle_rng_; }
   Rng& dropout_rng() { return dropout_rng_; }
+  Rng& augment_rng() { return augment_rng_; }
   Workspace& train_workspace() { return train_workspace_; }
 
   // The output of layer `layer` for every sample: out [n, layer out_size]. Uses a workspace of
@@ -42,7 +43,7 @@ class Model {
 
  private:
   Network network_;
-  Rng shuffle_rng_, dropout_rng_;
+  Rng shuffle_rng_, dropout_rng_, augment_rng_;
   Optimizer optimizer_;
   Workspace train_workspace_;
 };

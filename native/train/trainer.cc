@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include "native/core/errors.h"
 #include "native/core/threading.h"
@@ -68,6 +74,118 @@ double batch_loss(Network& network, Workspace& ws, const Dataset& data, const ui
   const double values = static_cast<double>(count) * outputs;
   return squared_error(y, targets.data(), targets.size(), dy, 1.0 / values) / values;
 }
+
+// Prepares augmented training batches one ahead, on a thread of its own: start() hands it the
+// samples of the next batch, take() waits for that batch and copies it out. The thread
+// gathers the samples, scales bytes and augments with Augmenter::apply on one thread (no
+// OpenMP region beside the training pool). It alone draws from the augmentation generator,
+// one batch after another in the order they are started, so the numbers do not depend on
+// when it runs. Buffers: the gathered samples, the prepared batch [capacity, input_size].
+class BatchFeed {
+ public:
+  BatchFeed(const Dataset& data, const Augmenter& augmenter, Rng& rng, int capacity)
+      : data_(data), augmenter_(augmenter), rng_(rng) {
+    const size_t values = static_cast<size_t>(capacity) * data.input_size;
+    if (!data.bytes.empty()) bytes_.resize(values);
+    ready_.resize(values);
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~BatchFeed() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  BatchFeed(const BatchFeed&) = delete;
+  BatchFeed& operator=(const BatchFeed&) = delete;
+
+  // Starts preparing the batch of samples[0 .. count); samples must stay valid until take().
+  void start(const uint32_t* samples, int count) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      LAMINA_ASSERT(!pending_ && !prepared_);
+      samples_ = samples;
+      count_ = count;
+      pending_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  // Waits for the batch started last and copies it into out [count, input_size]; rethrows
+  // what preparing it threw.
+  void take(float* out) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return prepared_; });
+    prepared_ = false;
+    if (error_) {
+      std::exception_ptr error = error_;
+      error_ = nullptr;
+      std::rethrow_exception(error);
+    }
+    std::memcpy(out, ready_.data(), sizeof(float) * count_ * data_.input_size);
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [this] { return pending_ || stopping_; });
+        if (stopping_) return;
+      }
+      std::exception_ptr error;
+      try {
+        prepare();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        pending_ = false;
+        prepared_ = true;
+        error_ = error;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  // Runs outside the lock: start() and take() leave samples_, count_ and the buffers alone
+  // while a batch is pending.
+  void prepare() {
+    const size_t size = data_.input_size;
+    if (!data_.bytes.empty()) {
+      for (int s = 0; s < count_; ++s) {
+        std::memcpy(bytes_.data() + s * size, data_.bytes.data() + samples_[s] * size, size);
+      }
+      augmenter_.apply(bytes_.data(), ready_.data(), count_, rng_, 1);
+    } else {
+      for (int s = 0; s < count_; ++s) {
+        std::memcpy(ready_.data() + s * size, data_.floats.data() + samples_[s] * size,
+                    sizeof(float) * size);
+      }
+      augmenter_.apply(ready_.data(), ready_.data(), count_, rng_, 1);
+    }
+  }
+
+  const Dataset& data_;
+  const Augmenter& augmenter_;
+  Rng& rng_;
+  std::vector<uint8_t> bytes_;
+  std::vector<float> ready_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  const uint32_t* samples_ = nullptr;  // guarded by mutex_ while no batch is pending
+  int count_ = 0;
+  bool pending_ = false;   // started, not prepared yet
+  bool prepared_ = false;  // prepared, not taken yet
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -150,6 +268,20 @@ TrainOutcome train_model(Model& model, const Dataset& train, const Dataset* vali
   }
   const bool penalties = spec.l1 != 0.0 || spec.l2 != 0.0;
 
+  // Augmentation: batches prepared one ahead on a thread of their own.
+  std::unique_ptr<Augmenter> augmenter;
+  std::unique_ptr<BatchFeed> feed;
+  if (spec.augment.enabled) {
+    const AugmentSpec& augment = spec.augment;
+    const size_t image = static_cast<size_t>(augment.channels) * augment.height * augment.width;
+    LAMINA_CHECK(image == network.input_size(), "augment: the image shape ", augment.channels,
+                 " x ", augment.height, " x ", augment.width, " = ", image, " values does not "
+                 "match the network's input size ", network.input_size());
+    augmenter = std::make_unique<Augmenter>(augment.options, augment.channels, augment.height,
+                                            augment.width);
+    feed = std::make_unique<BatchFeed>(train, *augmenter, model.augment_rng(), batch_size);
+  }
+
   for (int e = 0; e < options.epochs; ++e) {
     const int epoch = options.first_epoch + e;
     const double lr =
@@ -161,16 +293,34 @@ TrainOutcome train_model(Model& model, const Dataset& train, const Dataset* vali
     std::iota(order.begin(), order.end(), 0u);
     if (spec.shuffle) model.shuffle_rng().shuffle(order.data(), static_cast<uint32_t>(n));
 
-    // Step 4: the batches.
+    // Step 4: the batches; with augmentation, batch b + 1 is prepared while b trains.
     double loss_sum = 0.0;
     long samples = 0;
+    if (feed) feed->start(order.data(), std::min(batch_size, n));
     for (int b = 0; b < batches; ++b) {
       if (listener.cancelled()) return TrainOutcome::kCancelled;
       const int first = b * batch_size;
       const int count = std::min(batch_size, n - first);
       const uint32_t* batch_order = order.data() + first;
 
-      train.load_inputs(batch_order, 0, count, network.input(ws), &pool);
+      if (feed) {
+        feed->take(network.input(ws));
+        const int next = first + batch_size;
+        if (next < n) feed->start(order.data() + next, std::min(batch_size, n - next));
+      } else {
+        train.load_inputs(batch_order, 0, count, network.input(ws), &pool);
+      }
+      if (options.transform_batches) {
+        BatchView view;
+        view.epoch = epoch;
+        view.batch = b + 1;
+        view.batches = batches;
+        view.count = count;
+        view.input_size = network.input_size();
+        view.samples = batch_order;
+        view.x = network.input(ws);
+        listener.transform_batch(view);
+      }
       network.forward(ws, count, true, &model.dropout_rng(), last);
       double objective =
           batch_loss(network, ws, train, batch_order, 0, count, spec.loss, true, nullptr);

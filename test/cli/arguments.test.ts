@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { augmentOption, choiceOption, integerOption, numberOption } from '../../lib/cli/common';
 import { indexOption } from '../../lib/cli/show';
-import { NETWORK_OPTIONS } from '../../lib/net-options';
 import { temporaryFolder } from '../data/temp';
 import { nativeAvailable, runCli } from './helpers';
 
@@ -105,7 +104,7 @@ describe('cli: arguments', () => {
         'lamina train [options]');
       await assertUsageError(['train', '--preset', 'lenat'],
         "error: option '--preset <name>' argument 'lenat' is invalid. Expected one of " +
-        'logreg, mlp, mlp2, lenet; did you mean lenet?', 'lamina train [options]');
+        'logreg, mlp, mlp2, lenet, lenet-elastic; did you mean lenet?', 'lamina train [options]');
       await assertUsageError(['train', '--eval-size', '1'],
         "error: option '--eval-size <x>' argument '1' is invalid. Expected a number >= 0 and " +
         '< 1.', 'lamina train [options]');
@@ -153,15 +152,6 @@ describe('cli: arguments', () => {
         '<inputs...>');
       await assertUsageError(['show'], "error: required option '--out <file.png>' not " +
         'specified', 'lamina show [options]');
-    });
-
-    it('rejects --augment for training until the estimator takes it', async function () {
-      if (NETWORK_OPTIONS.includes('augment')) return this.skip();
-      await assertUsageError(['train', '--preset', 'logreg', '--limit', '60', '--augment',
-        'elastic', '--out', path.join(folder(), 'augment')],
-      'error: --augment is not supported yet for lamina train: the estimator has no augment ' +
-        'option in this version (lamina show --augment elastic shows the distortions)',
-      'lamina train [options]');
     });
   });
 

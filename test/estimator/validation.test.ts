@@ -176,7 +176,7 @@ describe('estimator: validation errors', () => {
       assert.throws(() => new Augmenting(64), {
         name: 'TypeError',
         message: 'A BatchIterator transform is not supported for NeuralNet: batches are drawn ' +
-          'inside the backend; augment the data before fit instead',
+          'inside the backend; use the augment or batch_transform option instead',
       });
       rejects(base({ on_epoch_finished: [() => undefined, 5] }), TypeError,
         'Expected a function (net, history) or an object with a handle method for ' +

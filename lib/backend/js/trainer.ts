@@ -5,9 +5,11 @@
  * One epoch: the order 0..n-1, shuffled with the model's Rng(seed, RngStream.shuffle) when
  * spec.shuffle is set; batches of batchSize samples in that order, the last partial batch
  * kept; for each batch: gather (uint8 pixels become x / 255 rounded to float32, float32
- * inputs are used as given), forward with dropout, objective, backward, update; then the
- * validation set, if any, deterministically in batches of batchSize. The loop yields to the
- * event loop before every batch, so callbacks run and an AbortSignal is seen between batches.
+ * inputs are used as given), augment (spec.augment, augmentImagesReference drawing from the
+ * model's Rng(seed, RngStream.augment)), the batch transform (options.batchTransform), forward
+ * with dropout, objective, backward, update; then the validation set, if any,
+ * deterministically in batches of batchSize (never augmented). The loop yields to the event
+ * loop before every batch, so callbacks run and an AbortSignal is seen between batches.
  */
 import type {
   Dataset,
@@ -20,7 +22,9 @@ import type {
   TrainSpec,
   UpdateSpec,
 } from '../backend';
+import { augmentImagesReference } from '../../augment';
 import { Rng, RngStream } from '../../rng';
+import { checkAugmentSpec, checkBatchTransform, runBatchTransform } from '../batches';
 import {
   checkBoolean,
   checkChoice,
@@ -64,6 +68,7 @@ export class JsModel implements Model {
   readonly network: Network;
   private readonly shuffleRng: Rng;
   private readonly dropoutRng: Rng;
+  private readonly augmentRng: Rng;
   private readonly updater = new Updater();
   private training = false;
   private disposed = false;
@@ -80,6 +85,7 @@ export class JsModel implements Model {
     this.network = new Network(spec, seed);
     this.shuffleRng = new Rng(seed, RngStream.shuffle);
     this.dropoutRng = new Rng(seed, RngStream.dropout);
+    this.augmentRng = new Rng(seed, RngStream.augment);
   }
 
   getParams(): ParamTensor[] {
@@ -219,6 +225,9 @@ export class JsModel implements Model {
     if (valid) checkDataset('options.valid', valid, inputSize, outputSize, true);
     this.network.checkLoss(spec.loss, train.y as Targets);
     if (valid) this.network.checkLoss(spec.loss, valid.y as Targets);
+    const augment = checkAugmentSpec(spec.augment, inputSize);
+    const transform = checkBatchTransform(options.batchTransform);
+    const shape = this.spec.layers[0].outputShape;
     const interval = options.progressIntervalMs ?? 100;
 
     const records: EpochRecord[] = [];
@@ -241,8 +250,18 @@ export class JsModel implements Model {
         this.checkRunning(signal);
         const start = batch * spec.batchSize;
         const count = Math.min(spec.batchSize, train.n - start);
-        const x = this.gatherInputs(train, order, start, count);
+        let x = this.gatherInputs(train, order, start, count);
         const targets = this.gatherTargets(train, order, start, count);
+        if (augment) {
+          const { options: groups, channels, height, width } = augment;
+          x = augmentImagesReference(x, count, channels, height, width,
+            { elastic: groups.elastic ?? undefined, affine: groups.affine ?? undefined },
+            this.augmentRng);
+        }
+        if (transform) {
+          const info = { epoch, batch: batch + 1, batches, count, shape: shape.slice() };
+          x = runBatchTransform(transform, x, targets.slice(), info);
+        }
         const { objective } = this.network.computeGradients(
           x,
           targets,
