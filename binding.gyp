@@ -13,10 +13,15 @@
         ".",
         "<!(node -p \"require('node-addon-api').include_dir\")"
       ],
+      # NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED: every array crosses as a copy (Electron).
+      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a worker thread terminated while a binding or
+      # a training callback runs makes Node-API calls fail; without it node-addon-api turns
+      # that into a fatal error or an uncaught C++ exception that ends the whole process.
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
         "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "LAMINA_VERSION=\"<(lamina_version)\"",
         "LAMINA_BUILD_FILE=\"binding.gyp\""
       ],

@@ -3,7 +3,9 @@
 // chosen at run time.
 #include "native/core/gemm.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
+// The AVX2 kernel needs GCC or Clang (target attributes, __builtin_cpu_supports). MSVC and
+// clang-cl compile the portable kernel only, and the binary runs it on every CPU.
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 #include <immintrin.h>
 #define LAMINA_X86 1
 #endif
@@ -13,12 +15,8 @@ namespace lamina {
 #ifdef LAMINA_X86
 
 bool cpu_has_avx2_fma() {
-#if defined(__GNUC__)
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-  return false;
-#endif
 }
 
 __attribute__((target("avx2,fma"))) void gemm_kernel_avx2(int kc, const float* ap,
@@ -97,7 +95,7 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_avx2(int kc, const float* a
   }
 }
 
-#else  // not x86-64: the portable kernel does all the work
+#else  // not x86-64, or not GCC/Clang: the portable kernel does all the work
 
 bool cpu_has_avx2_fma() { return false; }
 

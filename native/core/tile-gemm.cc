@@ -6,7 +6,7 @@
 
 #include "native/core/gemm.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 #include <immintrin.h>
 #define LAMINA_TILE_X86 1
 #endif

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
 
@@ -101,7 +101,7 @@ void transpose_plain(const float* src, int rows, int cols, float* dst) {
   }
 }
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 // The same by 8 x 8 blocks in AVX2 registers, the edges by the plain loop.
 __attribute__((target("avx2"))) void transpose_avx2(const float* src, int rows, int cols,
                                                     float* dst) {
@@ -152,7 +152,7 @@ bool has_avx2() {
 
 // src [rows, cols] -> dst [cols, rows], by 8 x 8 register blocks where the CPU has AVX2.
 void transpose(const float* src, int rows, int cols, float* dst, bool vector_kernels) {
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
   static const bool avx2 = has_avx2();
   if (avx2 && vector_kernels) {
     transpose_avx2(src, rows, cols, dst);

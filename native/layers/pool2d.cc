@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
 
@@ -64,7 +64,7 @@ namespace {
 // x [H, W] -> y [OH, OW], and the index of each maximum when where is not null. The first
 // maximum in row-major order wins ties: within a row pair the left one, between the rows the
 // upper one.
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 // One output row of max_pool_2x2 with indices, AVX-512: 16 outputs per step, the columns
 // split into even and odd lanes, ties to the first cell as in the scalar loop.
 __attribute__((target("avx512f"))) void max_pool_2x2_row_avx512(const float* row0,
@@ -117,7 +117,7 @@ bool has_avx512f() {
 
 LAMINA_VECTORIZE void max_pool_2x2(const float* x, int width, int out_h, int out_w, float* y,
                                    int32_t* where, bool vector_kernels) {
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
   static const bool has_avx512 = has_avx512f();
   const bool avx512 = has_avx512 && vector_kernels;
 #else
@@ -138,7 +138,7 @@ LAMINA_VECTORIZE void max_pool_2x2(const float* x, int width, int out_h, int out
     }
     int32_t* index = where + static_cast<size_t>(oh) * out_w;
     const int base = 2 * oh * width;
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
     if (avx512) {
       max_pool_2x2_row_avx512(row0, row1, width, base, out_w, out, index);
       continue;
