@@ -34,11 +34,11 @@ describe('README', function () {
       const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-readme-'));
       try {
         // Imports stay at the top; the rest runs in an async function, so examples may await.
-        const lines = block.code.split('\n');
-        const imports = lines.filter((line) => line.startsWith('import '));
-        const body = lines.filter((line) => !line.startsWith('import '));
+        const importPattern = /^import [\s\S]*?from '[^']+';\n/gm;
+        const imports = block.code.match(importPattern) ?? [];
+        const body = block.code.replace(importPattern, '');
         const source =
-          `${imports.join('\n')}\n(async () => {\n${body.join('\n')}\n})().catch((error) => ` +
+          `${imports.join('')}(async () => {\n${body}\n})().catch((error) => ` +
           '{ console.error(error); process.exit(1); });\n';
         const js = ts.transpileModule(source, {
           compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
