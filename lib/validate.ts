@@ -23,6 +23,11 @@ export function describe(value: unknown): string {
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
+/** Like describe, but writes an array out: `[1, 3]`. */
+export function describeList(value: unknown): string {
+  return Array.isArray(value) ? `[${value.join(', ')}]` : describe(value);
+}
+
 /** Throws a TypeError: expected EXPECTED for NAME but received VALUE. */
 export function typeError(name: string, expected: string, value: unknown): TypeError {
   return new TypeError(`Expected ${expected} for ${name} but received ${describe(value)}`);

@@ -7,7 +7,7 @@
  */
 import type { InitSpec, LayerSpec, NetworkSpec, Nonlinearity, TrainSpec } from '../backend';
 import type { Rng } from '../../rng';
-import { checkInteger, closest, describe, typeError } from '../../validate';
+import { checkInteger, closest, describe, describeList, typeError } from '../../validate';
 import { Conv2DLayer, convOutputLength } from './conv2d';
 import { DenseLayer } from './dense';
 import { DropoutLayer } from './dropout';
@@ -316,10 +316,6 @@ function checkLayer(layer: LayerSpec, index: number, previous: LayerSpec | null)
 }
 
 /** An array as [a, b, c]; anything else as describe() puts it. */
-export function describeList(value: unknown): string {
-  return Array.isArray(value) ? `[${value.join(', ')}]` : describe(value);
-}
-
 function checkShape(shape: unknown, field: string, label: string): void {
   if (!isShape(shape)) {
     throw new TypeError(

@@ -20,47 +20,20 @@ import type {
   PredictOptions,
   TrainOptions,
   TrainSpec,
-  UpdateSpec,
 } from '../backend';
 import { augmentImagesReference } from '../../augment';
 import { Rng, RngStream } from '../../rng';
 import { checkAugmentSpec, checkBatchTransform, runBatchTransform } from '../batches';
-import {
-  checkBoolean,
-  checkChoice,
-  checkInteger,
-  checkNumber,
-  closest,
-  describe,
-  rangeError,
-  typeError,
-} from '../../validate';
-import { Float32Scratch, Param, sizeOf } from './layer';
+import { abortError, checkDataset, checkTrainOptions, findParam, layerIndex } from '../checks';
+import { checkInteger, typeError } from '../../validate';
+import { Float32Scratch, sizeOf } from './layer';
 import type { Targets } from './loss';
-import { describeList, Network } from './network';
+import { Network } from './network';
 import { Updater } from './updates';
-
-const UPDATE_RULES: readonly UpdateSpec['rule'][] = [
-  'sgd',
-  'momentum',
-  'nesterov_momentum',
-  'adagrad',
-  'rmsprop',
-  'adadelta',
-  'adam',
-  'adamax',
-];
 
 /** Lets the event loop run (timers, I/O, abort events) before the next batch. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** The error a train call rejects with when its AbortSignal fires. */
-function abortError(): Error {
-  const error = new Error('Training was aborted');
-  error.name = 'AbortError';
-  return error;
 }
 
 /** A network on the JS backend. */
@@ -104,55 +77,12 @@ export class JsModel implements Model {
     if (!Array.isArray(params)) throw typeError('params', 'an array of parameter tensors', params);
 
     // check every tensor before changing any
+    const known = this.network.params.map((param) => ({ ...param, size: param.values.length }));
     const targets = params.map((tensor, i) => ({
-      param: this.findParam(tensor, `params[${i}]`),
+      param: this.network.params[findParam(tensor, `params[${i}]`, known)],
       values: tensor.values,
     }));
     for (const { param, values } of targets) param.values.set(values);
-  }
-
-  /** The param a tensor names, after checking its name, shape and values. */
-  private findParam(tensor: ParamTensor, where: string): Param {
-    if (typeof tensor !== 'object' || tensor === null) {
-      throw typeError(where, 'an object', tensor);
-    }
-    const candidates = this.network.params.filter((param) => param.layer === tensor.layer);
-    if (candidates.length === 0) {
-      const names = [...new Set(this.network.params.map((param) => param.layer))];
-      const suggestion =
-        typeof tensor.layer === 'string' ? closest(tensor.layer, names) : undefined;
-      const hint = suggestion
-        ? `; did you mean '${suggestion}'?`
-        : `; layers with parameters: ${names.join(', ')}`;
-      throw new RangeError(
-        `Expected the name of a layer with parameters for ${where}.layer but received ` +
-          `${describe(tensor.layer)}${hint}`,
-      );
-    }
-    const param = candidates.find((candidate) => candidate.name === tensor.name);
-    if (!param) {
-      const names = candidates.map((candidate) => `'${candidate.name}'`).join(' or ');
-      const expected = `${names} (the parameters of '${tensor.layer}')`;
-      throw rangeError(`${where}.name`, expected, tensor.name);
-    }
-    if (!(tensor.values instanceof Float32Array)) {
-      throw typeError(`${where}.values`, 'a Float32Array', tensor.values);
-    }
-    const shapeText = `[${param.shape.join(', ')}]`;
-    const shapeMatches =
-      Array.isArray(tensor.shape) &&
-      tensor.shape.length === param.shape.length &&
-      tensor.shape.every((axis, j) => axis === param.shape[j]);
-    if (!shapeMatches) {
-      throw new RangeError(
-        `Expected shape ${shapeText} for ${where}.shape but received ` + describeList(tensor.shape),
-      );
-    }
-    if (tensor.values.length !== param.values.length) {
-      const expected = `${param.values.length} values (shape ${shapeText})`;
-      throw rangeError(`${where}.values`, expected, tensor.values);
-    }
-    return param;
   }
 
   resetUpdates(): void {
@@ -172,7 +102,7 @@ export class JsModel implements Model {
     }
     const batchSize = checkInteger('options.batchSize', options.batchSize ?? 512, 1);
     const layers = this.spec.layers;
-    const last = options.layer === undefined ? layers.length - 1 : this.layerIndex(options.layer);
+    const last = layerIndex(options.layer, layers);
     checkDataset('data', data, this.network.inputSize, this.network.outputSize, false);
 
     // forward in batches, deterministic
@@ -187,18 +117,6 @@ export class JsModel implements Model {
       result.set(output.subarray(0, count * outputSize), start * outputSize);
     }
     return result;
-  }
-
-  /** The index of the named layer; RangeError with a suggestion when there is none. */
-  private layerIndex(name: unknown): number {
-    const names = this.spec.layers.map((layer) => layer.name);
-    const index = names.indexOf(name as string);
-    if (index >= 0) return index;
-    const suggestion = typeof name === 'string' ? closest(name, names) : undefined;
-    const hint = suggestion ? `; did you mean '${suggestion}'?` : '';
-    throw new RangeError(
-      `Expected the name of a layer for options.layer but received ${describe(name)}${hint}`,
-    );
   }
 
   async train(options: TrainOptions): Promise<EpochRecord[]> {
@@ -389,106 +307,5 @@ export class JsModel implements Model {
     if (this.training) {
       throw new Error(`Cannot call ${method}() while train() is running on this model`);
     }
-  }
-}
-
-/** Checks a dataset against the network's input and output sizes. */
-function checkDataset(
-  name: string,
-  data: Dataset,
-  inputSize: number,
-  outputSize: number,
-  needTargets: boolean,
-): void {
-  if (typeof data !== 'object' || data === null) throw typeError(name, 'a dataset object', data);
-  checkInteger(`${name}.n`, data.n, needTargets ? 1 : 0);
-  if (!(data.x instanceof Uint8Array) && !(data.x instanceof Float32Array)) {
-    throw typeError(`${name}.x`, 'a Uint8Array or Float32Array', data.x);
-  }
-  if (data.x.length !== data.n * inputSize) {
-    throw rangeError(
-      `${name}.x`,
-      `${data.n} x ${inputSize} = ${data.n * inputSize} values`,
-      data.x,
-    );
-  }
-  if (!needTargets) return;
-  const { y } = data;
-  if (y instanceof Int32Array) {
-    if (y.length !== data.n) throw rangeError(`${name}.y`, `${data.n} labels`, y);
-    for (let i = 0; i < y.length; i++) {
-      if (!(y[i] >= 0 && y[i] < outputSize)) {
-        throw rangeError(`${name}.y[${i}]`, `a class label in [0, ${outputSize - 1}]`, y[i]);
-      }
-    }
-  } else if (y instanceof Float32Array) {
-    if (y.length !== data.n * outputSize) {
-      throw rangeError(
-        `${name}.y`,
-        `${data.n} x ${outputSize} = ${data.n * outputSize} targets`,
-        y,
-      );
-    }
-  } else {
-    throw typeError(`${name}.y`, 'an Int32Array of labels or a Float32Array of targets', y);
-  }
-}
-
-/** Checks the fields of train options (the estimator fills them; this catches mistakes). */
-function checkTrainOptions(options: TrainOptions): void {
-  if (typeof options !== 'object' || options === null)
-    throw typeError('options', 'an object', options);
-  checkInteger('options.firstEpoch', options.firstEpoch, 1);
-  checkInteger('options.epochs', options.epochs, 0);
-
-  // spec
-  const { spec } = options;
-  if (typeof spec !== 'object' || spec === null)
-    throw typeError('options.spec', 'a train spec', spec);
-  checkChoice('options.spec.loss', spec.loss, [
-    'categorical_crossentropy',
-    'squared_error',
-  ] as const);
-  checkNumber('options.spec.l1', spec.l1, 0);
-  checkNumber('options.spec.l2', spec.l2, 0);
-  checkInteger('options.spec.batchSize', spec.batchSize, 1);
-  checkBoolean('options.spec.shuffle', spec.shuffle);
-  const { update } = spec;
-  if (typeof update !== 'object' || update === null) {
-    throw typeError('options.spec.update', 'an update spec', update);
-  }
-  checkChoice('options.spec.update.rule', update.rule, UPDATE_RULES);
-  for (const field of ['learningRate', 'momentum', 'rho', 'epsilon', 'beta1', 'beta2'] as const) {
-    checkNumber(`options.spec.update.${field}`, update[field]);
-  }
-
-  // per-epoch learning rates and callbacks
-  if (options.learningRates !== undefined) {
-    const rates = options.learningRates;
-    if (!Array.isArray(rates))
-      throw typeError('options.learningRates', 'an array of numbers', rates);
-    if (rates.length !== options.epochs) {
-      throw rangeError(
-        'options.learningRates',
-        `an array of ${options.epochs} (epochs) numbers`,
-        rates,
-      );
-    }
-    rates.forEach((rate, i) => checkNumber(`options.learningRates[${i}]`, rate));
-  }
-  for (const field of ['onEpoch', 'onProgress'] as const) {
-    if (options[field] !== undefined && typeof options[field] !== 'function') {
-      throw typeError(`options.${field}`, 'a function', options[field]);
-    }
-  }
-  if (options.progressIntervalMs !== undefined) {
-    checkNumber('options.progressIntervalMs', options.progressIntervalMs, 0);
-  }
-  const { signal } = options;
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' || signal === null || !('aborted' in signal))
-  ) {
-    throw typeError('options.signal', 'an AbortSignal', signal);
   }
 }
