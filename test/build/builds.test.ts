@@ -56,7 +56,10 @@ describe('builds', function () {
     assert.deepStrictEqual(result.c, [19, 22, 43, 50]);
 
     const tests = path.join(CMAKE_OUT, 'lamina_kernel_tests');
-    const output = execFileSync(tests).toString();
+    // spawnSync, not execFileSync: a failing kernel test must show its output, not only a status.
+    const run = spawnSync(tests, { encoding: 'utf8' });
+    const output = `${run.stdout}${run.stderr}`;
+    assert.strictEqual(run.status, 0, `kernel tests exited with ${run.status}:\n${output}`);
     assert.match(output, /^\d+ passed, 0 failed$/m, output);
   });
 });

@@ -29,8 +29,16 @@ describe('package', function () {
   before(function () {
     if (process.platform !== 'linux') this.skip();
     if (!fs.existsSync(PREBUILD_DIR) || fs.readdirSync(PREBUILD_DIR).length === 0) {
-      // CI runs `npm run prebuild` before the tests; from a clone, make it here.
-      execFileSync('npm', ['run', 'prebuild'], { cwd: packageRoot, stdio: 'pipe' });
+      // CI runs `npm run prebuild` before the tests; from a clone, make it here. prebuildify
+      // moves build/Release/lamina.node into prebuilds/: put the source build back, since this
+      // process (and the tests after this one) loaded it from there.
+      const sourceBuild = path.join(packageRoot, 'build', 'Release', 'lamina.node');
+      const kept = fs.existsSync(sourceBuild) ? fs.readFileSync(sourceBuild) : undefined;
+      try {
+        execFileSync('npm', ['run', 'prebuild'], { cwd: packageRoot, stdio: 'pipe' });
+      } finally {
+        if (kept && !fs.existsSync(sourceBuild)) fs.writeFileSync(sourceBuild, kept, { mode: 0o755 });
+      }
     }
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-pack-'));
   });

@@ -64,11 +64,14 @@ export function largestRelative(
   return worst;
 }
 
-/** Largest |a - b| / max |b|: differences relative to the largest magnitude of the tensor. */
+/**
+ * Largest |a - b| / max(|a|, |b|) over the tensor: differences relative to the largest
+ * magnitude in either (so a tensor of zeros against a real one reads as 1, not 1e30).
+ */
 export function largestScaled(a: ArrayLike<number>, b: ArrayLike<number>, label: string): Largest {
   assert.strictEqual(a.length, b.length, `${label}: lengths differ`);
   let scale = 0;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
   let worst: Largest = { value: 0, where: `${label} (all equal)`, actual: NaN, expected: NaN };
   for (let i = 0; i < a.length; i++) {
     const difference = Math.abs(a[i] - b[i]) / Math.max(scale, 1e-30);

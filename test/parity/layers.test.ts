@@ -5,7 +5,7 @@
  *   - forward outputs (predict)  (largest |a - b| / (1 + |b|) <= 1e-5)
  *   - the loss of one batch      (relative difference <= 1e-5)
  *   - every gradient             (recovered as before - after of one sgd step with learning
- *                                 rate 1; largest |a - b| / max |b| per tensor <= 2e-5)
+ *                                 rate 1; largest |a - b| / max(|a|, |b|) per tensor <= 2e-5)
  * Measured when written: outputs 1e-7, gradients 1.1e-6.
  * Training steps use the whole set as one batch without shuffling, dropout included, so both
  * backends draw the same masks.
