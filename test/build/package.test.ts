@@ -70,7 +70,7 @@ describe('package', function () {
     assert.doesNotMatch(libraries, /libopenblas|libstdc\+\+/, 'OpenBLAS and libstdc++ are linked statically');
   });
 
-  it('installs with no compiler on PATH and runs a GEMM', () => {
+  it('installs with no compiler on PATH, runs a GEMM and trains a network', () => {
     const tarball = fs.readdirSync(work).find((name) => name.endsWith('.tgz'));
     assert.ok(tarball, 'no tarball');
     const app = path.join(work, 'app');
@@ -85,12 +85,25 @@ describe('package', function () {
       env,
       stdio: 'pipe',
     });
-    const script =
-      "const l = require('lamina'); const c = new Float32Array(4);" +
-      'l.gemm(2, 2, 2, new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), c);' +
-      'console.log(JSON.stringify({ info: l.buildInfo(), c: Array.from(c) }));';
+    // A GEMM, then a small network on the native backend: two classes that the sign of the
+    // first feature separates, which a few epochs learn perfectly.
+    const script = `
+      const l = require('lamina');
+      const c = new Float32Array(4);
+      l.gemm(2, 2, 2, new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), c);
+      const X = Float32Array.from({ length: 800 }, (_, i) => Math.sin(i * 12.9898));
+      const y = Int32Array.from({ length: 200 }, (_, i) => (X[4 * i] > 0 ? 1 : 0));
+      const net = new l.NeuralNet({
+        layers: [['input', l.InputLayer], ['hidden', l.DenseLayer], ['output', l.DenseLayer]],
+        input_shape: [null, 4], hidden_num_units: 16, output_num_units: 2,
+        output_nonlinearity: l.softmax, update_learning_rate: 0.1, max_epochs: 30, eval_size: 0,
+      });
+      net.fit(X, y).then(() => net.score(X, y)).then((accuracy) => console.log(JSON.stringify({
+        info: l.buildInfo(), c: Array.from(c), accuracy, epochs: net.trainHistory.length })));`;
     const result = JSON.parse(execFileSync('node', ['-e', script], { cwd: app, env }).toString());
     assert.deepStrictEqual(result.c, [19, 22, 43, 50]);
+    assert.strictEqual(result.epochs, 30);
+    assert.ok(result.accuracy >= 0.95, `accuracy ${result.accuracy} after 30 epochs`);
     assert.strictEqual(result.info.prebuilt, true, `loaded ${result.info.binary}`);
     assert.ok(!fs.existsSync(path.join(app, 'node_modules', 'lamina', 'build')), 'install compiled from source');
   });
