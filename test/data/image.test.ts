@@ -87,6 +87,25 @@ describe('data/image', () => {
     }
   });
 
+  it('reads a tile of a digit grid (frame and caption) like the bare digit', async () => {
+    // What `lamina show --index I` writes: one digit in a grey frame with its label below.
+    const { test } = loadMnistSync();
+    let worstMean = 0;
+    for (let sample = 0; sample < 20; sample++) {
+      const digit = test.X.slice(sample * 784, (sample + 1) * 784);
+      await writeDigitGrid(file('tile.png'), { X: digit, y: test.y.subarray(sample, sample + 1) },
+        { captions: [String(test.y[sample])] });
+      await writeDigitPng(file('bare.png'), digit);
+      const fromTile = await readDigitPng(file('tile.png'));
+      const fromBare = await readDigitPng(file('bare.png'));
+      let total = 0;
+      fromTile.forEach((value, i) => { total += Math.abs(value - fromBare[i]); });
+      worstMean = Math.max(worstMean, total / 784);
+    }
+    console.log(`      largest mean |difference| from the bare digit ${worstMean.toFixed(2)} of 255`);
+    assert.ok(worstMean < 3, 'tolerance: 3 grey levels on average');
+  });
+
   it('frames an off-centre dark digit on a light background like MNIST', async () => {
     // A 10 x 20 block near the top-left corner of a 60 x 40 white picture.
     const white = [255, 255, 255, 255];
