@@ -206,6 +206,32 @@ function dataShape(data: TrainTest): DataShape {
   return { rows: data.train.rows, cols: data.train.cols, classes };
 }
 
+/**
+ * A warning when the classes the labels imply (0 to the largest label) are not all among the
+ * training labels, as when one label is out of place (a 255 among digits); undefined if all are.
+ */
+export function labelGapWarning(data: TrainTest, classes: number): string | undefined {
+  const seen = new Uint8Array(classes);
+  for (let i = 0; i < data.train.y.length; i++) seen[data.train.y[i]] = 1;
+  const missing: number[] = [];
+  seen.forEach((present, label) => {
+    if (!present) missing.push(label);
+  });
+  if (missing.length === 0) return undefined;
+  const largest = classes - 1;
+  const where = [data.train.y, data.test.y].map((labels, part) => {
+    const at = labels.indexOf(largest);
+    return at >= 0 ? `${part === 0 ? 'training' : 'test'} image ${at}` : undefined;
+  }).find((text) => text !== undefined);
+  const listed = missing.length > 5
+    ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`
+    : missing.join(', ');
+  return `warning: the labels run from 0 to ${largest} (${where}), so the network has ` +
+    `${classes} outputs, but ${missing.length === 1 ? 'class' : 'classes'} ${listed} ` +
+    `${missing.length === 1 ? 'has' : 'have'} no training image. Labels should be 0 to ` +
+    'K-1 for K classes; check the label column or the labels file.\n';
+}
+
 /** Whether an update rule takes a momentum. */
 function takesMomentum(update: string): boolean {
   return resolveUpdateFunction('update', update).defaults.momentum !== undefined;
@@ -462,6 +488,8 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
       return EXIT_INTERRUPTED;
     }
     const shape = dataShape(data);
+    const gap = labelGapWarning(data, shape.classes);
+    if (gap) io.err(gap);
 
     // Callbacks: the progress bar, the schedule, a checkpoint after every epoch.
     const printer = (text: string) => {

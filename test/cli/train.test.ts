@@ -249,6 +249,27 @@ describe('cli: train', function () {
       'pixel2, pixel3');
   });
 
+  it('warns when the labels leave classes without a training image (a 255 among digits)',
+    async () => {
+      const tables = await writeMnistCsv(fs.mkdtempSync(path.join(folder(), 'gap-')), 300, 60);
+      const lines = fs.readFileSync(tables.train, 'utf8').split('\n');
+      lines[8] = lines[8].replace(/^\d+,/, '255,'); // row 8 is training image 7
+      fs.writeFileSync(tables.train, lines.join('\n'));
+      const result = await runCli(['train', '--preset', 'logreg', '--epochs', '1', '--train',
+        tables.train, '--test', tables.test, '--out', path.join(folder(), 'gap-run')]);
+      assert.strictEqual(result.code, 0, result.err);
+      assert.ok(result.err.includes('warning: the labels run from 0 to 255 (training image 7), ' +
+        'so the network has 256 outputs, but classes 10, 11, 12, 13, 14 and 240 more have no ' +
+        'training image. Labels should be 0 to K-1 for K classes'), result.err);
+      assert.match(result.out, /256 classes/);
+
+      // MNIST's own labels leave no gap: no warning.
+      const clean = await runCli(['train', '--preset', 'logreg', '--epochs', '1', '--limit',
+        '600', '--out', path.join(folder(), 'no-gap-run')]);
+      assert.strictEqual(clean.code, 0, clean.err);
+      assert.ok(!clean.err.includes('warning'), clean.err);
+    });
+
   it('trains on gzipped IDX files in a folder (--data)', async () => {
     const { train, test } = await loadMnist();
     const dir = fs.mkdtempSync(path.join(folder(), 'idx-'));
