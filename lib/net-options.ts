@@ -53,7 +53,10 @@ export type Handler =
   | ((net: NeuralNet, history: readonly HistoryEntry[]) => HandlerResult)
   | { handle(net: NeuralNet, history: readonly HistoryEntry[]): HandlerResult };
 
-/** A callback of on_batch_finished: called with throttled progress within an epoch. */
+/**
+ * A callback of on_batch_finished: called with progress within an epoch, at most every 100 ms
+ * and always after the epoch's last batch (not after every batch).
+ */
 export type BatchHandler = (net: NeuralNet, progress: ProgressTick) => void;
 
 /**

@@ -352,7 +352,9 @@ TrainOutcome train_model(Model& model, const Dataset& train, const Dataset* vali
       loss_sum += objective * count;
       samples += count;
       const Clock::time_point now = Clock::now();
-      if (std::chrono::duration<double, std::milli>(now - last_tick).count() >=
+      // Throttled, but the last batch of an epoch always reports, so that a short epoch is
+      // heard too and a progress bar ends full.
+      if (b + 1 == batches || std::chrono::duration<double, std::milli>(now - last_tick).count() >=
           options.progress_interval_ms) {
         last_tick = now;
         ProgressTick tick;

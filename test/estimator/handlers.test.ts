@@ -160,6 +160,24 @@ describe('estimator: handlers and callbacks', () => {
     assert.deepStrictEqual(ticks, [1, 2]);
   });
 
+  for (const backend of ['native', 'js'] as const) {
+    it(`hears the last batch of every epoch, however short (${backend})`, async () => {
+      const ticks: Array<{ epoch: number; batch: number; batches: number; samples: number }> = [];
+      const blobData = blobs(60, 3, 4, 1);
+      const net = new NeuralNet({
+        layers: [['input', InputLayer], ['output', DenseLayer]],
+        input_shape: [null, 4], output_num_units: 3, output_nonlinearity: softmax,
+        max_epochs: 3, batch_size: 16, eval_size: 0, backend,
+        on_batch_finished: (_: NeuralNet, tick) => ticks.push(tick),
+      });
+      await net.fit(blobData.X, blobData.y);
+      // Epochs of 4 batches take far less than the 100 ms throttle: one tick each, the last.
+      const last = ticks.filter((tick) => tick.batch === tick.batches);
+      assert.deepStrictEqual(last.map((tick) => [tick.epoch, tick.batches, tick.samples]),
+        [[1, 4, 60], [2, 4, 60], [3, 4, 60]]);
+    });
+  }
+
   it('saves checkpoints every N epochs', async () => {
     const { folder, cleanup } = temporaryFolder();
     try {

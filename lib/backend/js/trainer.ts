@@ -196,9 +196,9 @@ export class JsModel implements Model {
         this.updater.step(this.network.params, spec.update, learningRate);
         objectiveSum += objective * count;
 
-        // progress, throttled
+        // progress, throttled; the last batch of an epoch always reports
         const now = Date.now();
-        if (options.onProgress && now - lastTick >= interval) {
+        if (options.onProgress && (batch + 1 === batches || now - lastTick >= interval)) {
           lastTick = now;
           const samples = start + count;
           options.onProgress({
