@@ -726,7 +726,9 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
   /**
    * Replaces parameters, matched by layer and name; shapes must agree.
    *
-   * @throws RangeError for an unknown layer or parameter or a shape that differs
+   * @throws TypeError for an entry that is not a parameter { layer, name, shape, values }
+   * @throws RangeError for an unknown layer or parameter, a shape that differs, or a value
+   *   that is NaN or infinite
    */
   setParams(params: readonly ParamTensor[]): void {
     this.checkIdle('setParams');
@@ -735,6 +737,24 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
     }
     const current = new Map(this.requireModel().getParams().map((param) =>
       [tensorName(param), param]));
+    params.forEach((param, i) => {
+      if (typeof param !== 'object' || param === null || ArrayBuffer.isView(param) ||
+        typeof param.layer !== 'string' || typeof param.name !== 'string') {
+        throw typeError(`params[${i}]`, 'a parameter { layer, name, shape, values } (as ' +
+          'getParams returns)', param);
+      }
+      if (!Array.isArray(param.shape)) {
+        throw typeError(`params[${i}].shape`, 'an array of sizes', param.shape);
+      }
+      if (!(param.values instanceof Float32Array)) {
+        throw typeError(`params[${i}].values`, 'a Float32Array', param.values);
+      }
+      const bad = param.values.findIndex((value: number) => !Number.isFinite(value));
+      if (bad >= 0) {
+        throw new RangeError(`Expected finite numbers for params[${i}].values ` +
+          `('${tensorName(param)}') but received ${param.values[bad]} at index ${bad}`);
+      }
+    });
     for (const param of params) {
       const target = current.get(tensorName(param));
       if (!target) {

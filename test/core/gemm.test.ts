@@ -111,6 +111,16 @@ describe('gemm', () => {
         message: "Expected one of 'auto', 'builtin', 'openblas', 'reference' for provider but received \"mkl\" (string)",
       });
     });
+    it('rejects a misspelled option, suggesting the right one', () => {
+      assert.throws(() => gemm(2, 2, 2, a, a, a, { transa: true } as never), {
+        name: 'TypeError',
+        message: "Unknown parameter 'transa' for gemm options; did you mean 'transA'?",
+      });
+      assert.throws(() => gemm(2, 2, 2, a, a, a, 'transA' as never), {
+        name: 'TypeError',
+        message: /^Expected an options object for options but received "transA" \(string\)$/,
+      });
+    });
     it('says how to get OpenBLAS when the build has none', function () {
       if (buildInfo().gemm === 'openblas') this.skip();
       assert.throws(() => gemm(2, 2, 2, a, a, a, { provider: 'openblas' }), /install libopenblas-dev/);

@@ -202,6 +202,38 @@ describe('reliability: bad input through the public API', function () {
     });
   });
 
+  describe('parameters', () => {
+    for (const backend of backends) {
+      it(`setParams entries that are not parameters, and NaN weights (${backend})`, async () => {
+        const model = net({ backend });
+        throwsWith(() => model.setParams([new Float32Array(20)] as never), TypeError,
+          'Expected a parameter { layer, name, shape, values } (as getParams returns) for ' +
+          'params[0] but received a Float32Array of length 20');
+        const [W, b] = model.getParams();
+        throwsWith(() => model.setParams([W, { ...b, values: [0, 0, 0] as never }]), TypeError,
+          'Expected a Float32Array for params[1].values but received an array of length 3');
+        const poisoned = Float32Array.from(W.values);
+        poisoned[5] = NaN;
+        throwsWith(() => model.setParams([{ ...W, values: poisoned }]), RangeError,
+          "Expected finite numbers for params[0].values ('output.W') but received NaN at index 5");
+        // A model file with a NaN weight is refused when it loads, naming the tensor.
+        const file = path.join(folder(), `nan-${backend}.safetensors`);
+        const saved = net({ backend });
+        saved.setParams([W]);
+        await saved.save(file);
+        const bytes = fs.readFileSync(file);
+        const headerLength = Number(bytes.readBigUInt64LE(0));
+        const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString());
+        const offset = 8 + headerLength + header['output.W'].data_offsets[0];
+        bytes.writeFloatLE(NaN, offset + 4 * 2);
+        fs.writeFileSync(file, bytes);
+        await rejectsWith(NeuralNet.load(file), DataFormatError, `${file} has a corrupt model ` +
+          "description: Expected finite numbers for params[0].values ('output.W') but received " +
+          'NaN at index 2');
+      });
+    }
+  });
+
   describe('model files', () => {
     /** A model file like save writes, with the metadata changed by edit. */
     async function edited(name: string, edit: (metadata: Record<string, string>,
