@@ -13,8 +13,9 @@ import { LossFunction } from './objectives';
 import { UpdateFunction, UpdateHyperparameter } from './updates';
 import type { DataSet, InputData, TargetData } from './net-data';
 import type { NeuralNet } from './neural-net';
-import { checkBoolean, checkInteger, checkKnownKeys, checkNumber, rangeError, typeError }
-  from './validate';
+import {
+  checkBoolean, checkFraction, checkInteger, checkKnownKeys, checkNumber, rangeError, typeError,
+} from './validate';
 
 // ---------------------------------------------------------------------------------------------
 // History and callbacks
@@ -111,9 +112,7 @@ export class TrainSplit {
 }
 
 function checkEvalSize(name: string, value: unknown): number {
-  const size = checkNumber(name, value, 0, 1);
-  if (size === 1) throw rangeError(name, 'a number in [0, 1)', value);
-  return size;
+  return checkFraction(name, value);
 }
 
 /** Options of BatchIterator. */

@@ -69,6 +69,13 @@ export function checkNumber(name: string, value: unknown, min = -Infinity, max =
   return value;
 }
 
+/** Checks a fraction in [0, 1): a number from 0 up to but not including 1. */
+export function checkFraction(name: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(name, 'a number', value);
+  if (!(value >= 0 && value < 1)) throw rangeError(name, 'a number in [0, 1)', value);
+  return value;
+}
+
 /** Checks a boolean. */
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw typeError(name, 'a boolean', value);

@@ -3,7 +3,7 @@
  * rest scaled by 1 / (1 - p)); the identity when predicting. Shape unchanged.
  */
 import type { DropoutLayerSpec } from '../backend/backend';
-import { checkNumber, rangeError } from '../validate';
+import { checkFraction } from '../validate';
 import { Layer, LayerDefinition, LayerParams, notSupported } from './base';
 
 /** DropoutLayer parameters as nolearn wrote them (dropout1_p: 0.5). */
@@ -35,8 +35,7 @@ const definition: LayerDefinition = {
   resolve(params: LayerParams, inputShape: number[]): DropoutLayerSpec {
     let p = 0.5;
     if (params.has('p')) {
-      p = checkNumber(params.label('p'), params.get('p'), 0, 1);
-      if (p === 1) throw rangeError(params.label('p'), 'a number in [0, 1)', p);
+      p = checkFraction(params.label('p'), params.get('p'));
     }
     if (!params.boolean('rescale', true)) {
       throw notSupported(params, 'rescale: false', 'kept values are always scaled by 1 / (1 - p)');

@@ -150,6 +150,11 @@ describe('estimator: validation errors', () => {
     it('checks the validation split', () => {
       rejects(base({ eval_size: 1 }), RangeError,
         'Expected a number in [0, 1) for eval_size but received 1 (number)');
+      // Out of range either way, the range stated is the same.
+      rejects(base({ eval_size: 2 }), RangeError,
+        'Expected a number in [0, 1) for eval_size but received 2 (number)');
+      rejects(base({ eval_size: -0.5 }), RangeError,
+        'Expected a number in [0, 1) for eval_size but received -0.5 (number)');
       rejects(base({ eval_size: 0.1, train_split: new TrainSplit(0.2) }), TypeError,
         'Give either train_split or eval_size, not both');
       rejects(base({ train_split: 'yes' }), TypeError, 'Expected a TrainSplit, an eval size in ' +
@@ -360,6 +365,8 @@ describe('estimator: validation errors', () => {
     it('rejects unsupported dropout and flatten options', () => {
       rejects(layers([4], new DropoutLayer({ name: 'd', p: 1 })), RangeError,
         "Expected a number in [0, 1) for p of DropoutLayer 'd' but received 1 (number)");
+      rejects(layers([4], new DropoutLayer({ name: 'd', p: 1.5 })), RangeError,
+        "Expected a number in [0, 1) for p of DropoutLayer 'd' but received 1.5 (number)");
       rejects(layers([4], new DropoutLayer({ name: 'd', rescale: false as never })), TypeError,
         "rescale: false is not supported for DropoutLayer ('d'): kept values are always scaled " +
         'by 1 / (1 - p)');
