@@ -148,10 +148,19 @@ export function isHeaderLine(line: string): boolean {
 export async function csvLayout(file: string, option: string, labelColumn: string | undefined,
   required: boolean): Promise<{ header: boolean; label: number | null; names: string[] | null }> {
   const line = await firstLine(file);
+  if (line.trim() === '') {
+    throw new CliError(`${option} ${file} is empty: expected a table with one image per row`,
+      EXIT_FAILURE);
+  }
   const header = isHeaderLine(line);
   const names = header ? line.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'))
     : null;
   if (labelColumn !== undefined && /^\d+$/.test(labelColumn)) {
+    const columns = line.split(',').length;
+    if (Number(labelColumn) >= columns) {
+      throw new CliError(`--label-column ${labelColumn}: ${option} ${file} has ${columns} ` +
+        `columns, numbered 0 to ${columns - 1}`);
+    }
     return { header, label: Number(labelColumn), names };
   }
   if (labelColumn !== undefined) {
@@ -191,6 +200,9 @@ export async function readCsvImages(file: string, option: string, labelColumn?: 
       labels: 'int32' });
   } catch (error) {
     throw dataError(error, option);
+  }
+  if (table.n === 0) {
+    throw new CliError(`${option} ${file} has a header row but no images`, EXIT_FAILURE);
   }
   return { ...table, y: table.y as Int32Array };
 }

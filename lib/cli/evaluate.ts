@@ -30,11 +30,11 @@ interface EvaluateOptions {
  * @throws CliError naming the path when it is missing or not a Lamina model
  */
 export async function loadModel(file: string, backend: 'native' | 'js'): Promise<NeuralNet> {
-  requirePath('MODEL', file, 'file');
+  requirePath('model', file, 'file');
   try {
     return await NeuralNet.load(file, { backend });
   } catch (error) {
-    throw dataError(error, 'MODEL');
+    throw dataError(error, 'model');
   }
 }
 

@@ -62,7 +62,7 @@ export function registerPredict(root: Command, io: CliIo): void {
 /** The pixels of one input file: one image (PNG) or a table's rows (CSV). */
 async function readInput(file: string, inputSize: number, options: PredictOptions):
   Promise<{ X: Uint8Array | Float32Array; n: number; truth: Int32Array | Float32Array | null }> {
-  requirePath('INPUT', file, 'file');
+  requirePath('input', file, 'file');
   const lower = file.toLowerCase();
   if (lower.endsWith('.png')) {
     if (inputSize !== 784) {
@@ -72,27 +72,27 @@ async function readInput(file: string, inputSize: number, options: PredictOption
     try {
       return { X: await readDigitPng(file, { frame: options.frame }), n: 1, truth: null };
     } catch (error) {
-      throw dataError(error, 'INPUT');
+      throw dataError(error, 'input');
     }
   }
   if (!/\.csv(\.gz)?$/.test(lower)) {
-    throw new CliError(`INPUT ${file}: expected a .png picture or a .csv table`);
+    throw new CliError(`input ${file}: expected a .png picture or a .csv table`);
   }
 
   // A table: the label column, if any, is told apart by name, by option or by count.
-  const layout = await csvLayout(file, 'INPUT', options.labelColumn, false);
+  const layout = await csvLayout(file, 'input', options.labelColumn, false);
   const cells = (await firstLine(file)).split(',').length;
   let label = layout.label;
   if (label === null && cells === inputSize + 1) label = 0;
   if (cells - (label === null ? 0 : 1) !== inputSize) {
-    throw new CliError(`INPUT ${file} has ${cells} columns${label === null ? ''
+    throw new CliError(`input ${file} has ${cells} columns${label === null ? ''
       : ' with a label column'}, but the model takes ${inputSize} pixels per image`, 1, false);
   }
   try {
     const table = await fromCsv(file, { header: layout.header, labelColumn: label });
     return { X: table.X, n: table.n, truth: table.y };
   } catch (error) {
-    throw dataError(error, 'INPUT');
+    throw dataError(error, 'input');
   }
 }
 

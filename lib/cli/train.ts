@@ -364,6 +364,21 @@ function readRunConfig(dir: string): RunConfig {
 }
 
 /** A name for a new run folder: runs/<date>-<time>, with a suffix when it exists. */
+/**
+ * The run folder must be a folder, or not exist yet with a folder above it that can hold it:
+ * a usage error (exit 2) otherwise, before any training.
+ */
+function checkRunFolder(dir: string, option: string): void {
+  let above = path.resolve(dir);
+  while (!fs.existsSync(above)) above = path.dirname(above);
+  const kind = fs.statSync(above);
+  if (!kind.isDirectory()) {
+    throw new CliError(above === path.resolve(dir)
+      ? `${option} ${dir} is a file, not a folder; give a folder for the run's files`
+      : `${option} ${dir}: ${above} is a file, so the folder cannot be made there`);
+  }
+}
+
 function newRunFolder(now: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-` +
@@ -428,6 +443,7 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
   const resumed = resuming ? readRunConfig(options.resume!) : undefined;
   const dir = options.resume ?? options.out ?? newRunFolder(now);
   const file = (name: keyof typeof RUN_FILES) => path.join(dir, RUN_FILES[name]);
+  checkRunFolder(dir, resuming ? '--resume' : '--out');
   if (resuming && !fs.existsSync(file('checkpoint')) && !fs.existsSync(file('model'))) {
     throw new CliError(`--resume: ${dir} has no checkpoint to continue from: looked for ` +
       `${file('checkpoint')} and ${file('model')}`);

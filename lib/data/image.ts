@@ -248,7 +248,10 @@ export async function readPng(path: string): Promise<GreyImage> {
   try {
     png = PNG.sync.read(content);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const said = error instanceof Error ? error.message : String(error);
+    // pngjs reports a file that ends early by its stream's state: say what it means.
+    const reason = /read requests waitng on finished stream|unexpected end/i.test(said)
+      ? `it ends early (truncated after ${content.length} bytes)` : said;
     throw new DataFormatError(`${path} is not a readable PNG: ${reason}`, path);
   }
 

@@ -176,7 +176,7 @@ describe('cli: arguments', () => {
       await assertUsageError(['train', '--train', missing('a.csv'), '--test', missing('b.csv')],
         `error: --train: no such file: ${missing('a.csv')}`, 'lamina train [options]');
       await assertUsageError(['evaluate', missing('m.safetensors')],
-        `error: MODEL: no such file: ${missing('m.safetensors')}`,
+        `error: model: no such file: ${missing('m.safetensors')}`,
         'lamina evaluate [options] <model>');
       await assertUsageError(['train', '--layers', missing('net.json')],
         `error: --layers: no such file: ${missing('net.json')}`, 'lamina train [options]');
@@ -186,6 +186,59 @@ describe('cli: arguments', () => {
       await assertUsageError(['train', '--resume', missing('not-a-run')],
         `error: --resume: ${missing('not-a-run')} is not a run folder: looked for ` +
         `${path.join(missing('not-a-run'), 'run.json')}`, 'lamina train [options]');
+    });
+  });
+
+  describe('tables, run folders and pictures that cannot serve', () => {
+    /** Asserts a failure (exit 1) with one error line. */
+    async function assertFailure(args: string[], message: string): Promise<void> {
+      const result = await runCli(args);
+      assert.strictEqual(result.code, 1, `exit code of lamina ${args.join(' ')}: ${result.err}`);
+      assert.strictEqual(result.err, `${message}\n`);
+    }
+    const table = (name: string, text: string) => {
+      const file = path.join(folder(), name);
+      fs.writeFileSync(file, text);
+      return file;
+    };
+
+    it('an empty table, a header without rows, a label column past the last', async () => {
+      const empty = table('empty.csv', '');
+      const headerOnly = table('header.csv', 'label,p0,p1,p2,p3\n');
+      const small = table('small.csv', 'label,p0,p1,p2,p3\n1,0,0,255,0\n0,9,0,0,0\n');
+      await assertFailure(['train', '--train', empty, '--test', small],
+        `error: --train ${empty} is empty: expected a table with one image per row`);
+      await assertFailure(['train', '--train', headerOnly, '--test', small],
+        `error: --train ${headerOnly} has a header row but no images`);
+      await assertUsageError(['train', '--train', small, '--test', small, '--label-column', '9'],
+        `error: --label-column 9: --train ${small} has 5 columns, numbered 0 to 4`,
+        'lamina train [options]');
+    });
+
+    it('--out naming a file', async () => {
+      const file = table('not-a-folder', 'x');
+      await assertUsageError(['train', '--limit', '60', '--out', file],
+        `error: --out ${file} is a file, not a folder; give a folder for the run's files`,
+        'lamina train [options]');
+      await assertUsageError(['train', '--limit', '60', '--out', path.join(file, 'run')],
+        `error: --out ${path.join(file, 'run')}: ${file} is a file, so the folder cannot be ` +
+        'made there', 'lamina train [options]');
+    });
+
+    it('a truncated PNG', async function () {
+      if (!nativeAvailable()) this.skip();
+      const model = path.join(folder(), 'tiny-model');
+      const trained = await runCli(['train', '--preset', 'logreg', '--limit', '60', '--epochs',
+        '1', '--out', model]);
+      assert.strictEqual(trained.code, 0, trained.err);
+      const picture = path.join(folder(), 'seven.png');
+      const shown = await runCli(['show', '--index', '0:1', '--out', picture]);
+      assert.strictEqual(shown.code, 0, shown.err);
+      const truncated = table('truncated.png', '');
+      fs.writeFileSync(truncated, fs.readFileSync(picture).subarray(0, 100));
+      await assertFailure(['predict', path.join(model, 'model.safetensors'), truncated],
+        `error: input: ${truncated} is not a readable PNG: it ends early (truncated after 100 ` +
+        'bytes)');
     });
   });
 

@@ -62,7 +62,7 @@ describe('cli: evaluate, predict, show, report', function () {
     it('names a file that is not a model (exit 1)', async () => {
       const result = await runCli(['evaluate', path.join(run, 'history.csv')]);
       assert.strictEqual(result.code, 1);
-      assert.match(result.err, /^error: MODEL: .*history\.csv is not a valid safetensors file/);
+      assert.match(result.err, /^error: model: .*history\.csv is not a valid safetensors file/);
     });
   });
 
@@ -111,12 +111,12 @@ describe('cli: evaluate, predict, show, report', function () {
         const result = await runCli(['predict', model, text]);
         assert.strictEqual(result.code, 2);
         assert.strictEqual(result.err.split('\n')[0],
-          `error: INPUT ${text}: expected a .png picture or a .csv table`);
+          `error: input ${text}: expected a .png picture or a .csv table`);
         const narrow = path.join(folder(), 'narrow.csv');
         fs.writeFileSync(narrow, '1,2,3\n4,5,6\n');
         const width = await runCli(['predict', model, narrow]);
         assert.strictEqual(width.code, 1);
-        assert.strictEqual(width.err, `error: INPUT ${narrow} has 3 columns, but the model ` +
+        assert.strictEqual(width.err, `error: input ${narrow} has 3 columns, but the model ` +
           'takes 784 pixels per image\n');
       });
   });
