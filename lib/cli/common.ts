@@ -180,6 +180,11 @@ export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(2)}%`;
 }
 
+/** A count with its noun: '1 epoch', '15 epochs'. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Seconds as '4.2s', '3m 05s' or '1h 02m'. */
 export function duration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)}s`;

@@ -20,7 +20,7 @@ import { NeuralNet } from '../neural-net';
 import { resolveUpdateFunction } from '../updates';
 import {
   AugmentName, augmentOption, choiceOption, CliError, CliIo, columns, duration, EXIT_FAILURE,
-  EXIT_INTERRUPTED, integerOption, numberOption, percent, requirePath, runAction,
+  EXIT_INTERRUPTED, integerOption, numberOption, percent, plural, requirePath, runAction,
   withUsageHint,
 } from './common';
 import { dataError, DataSource, loadTrainTest, TrainTest } from './data';
@@ -579,11 +579,11 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
       ['  images', `${count(trainCount)} training, ${count(validCount)} validation, ` +
         `${count(data.test.n)} test (${shape.rows}x${shape.cols}, ${shape.classes} classes)`],
       ['  training', `${resuming ? `epochs ${done + 1}-${config.epochs} of ${config.epochs}`
-        : `${config.epochs} epochs`}, batches of ${config.batchSize}, ${config.update}, ` +
+        : plural(config.epochs, 'epoch')}, batches of ${config.batchSize}, ${config.update}, ` +
         `learning rate ${rateText(config)}, seed ${config.seed}`],
       ...(config.augment ? [['  augment', augmentText(config.augment)]] : []),
-      ['  backend', `${options.backend}${info ? ` (${info.gemm} GEMM, ${info.threads} threads)`
-        : ''}`],
+      ['  backend', options.backend === 'js' ? 'js (plain TypeScript, one thread)'
+        : `native${info ? ` (${info.gemm} GEMM, ${plural(info.threads, 'thread')})` : ''}`],
       ['  output', `${dir}${path.sep}`],
     ]) + '\n');
 
@@ -621,7 +621,7 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
     const trainSeconds = epochSeconds.reduce((sum, value) => sum + value, 0);
     const perEpoch = trainSeconds / Math.max(1, history.length);
     const samplesPerSecond = trainSeconds > 0 ? trainCount * history.length / trainSeconds : 0;
-    io.out(`Training took ${duration(trainSeconds)} (${history.length} epochs, ` +
+    io.out(`Training took ${duration(trainSeconds)} (${plural(history.length, 'epoch')}, ` +
       `${perEpoch.toFixed(1)}s per epoch, ${count(Math.round(samplesPerSecond))} training ` +
       'samples/s).\n');
 
@@ -682,7 +682,7 @@ async function train(options: TrainOptions, command: Command, io: CliIo): Promis
         ['data', data.description],
         ['images', `${count(trainCount)} training, ${count(validCount)} validation, ` +
           `${count(data.test.n)} test`],
-        ['training', `${config.epochs} epochs, batches of ${config.batchSize}, ` +
+        ['training', `${plural(config.epochs, 'epoch')}, batches of ${config.batchSize}, ` +
           `${config.update}, learning rate ${rateText(config)}, seed ${config.seed}`],
         ...(config.augment ? [['augmentation', augmentText(config.augment)] as [string, string]]
           : []),

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { augmentOption, choiceOption, integerOption, numberOption } from '../../lib/cli/common';
 import { indexOption } from '../../lib/cli/show';
+import { packageRoot } from '../../lib/native';
 import { temporaryFolder } from '../data/temp';
 import { nativeAvailable, runCli } from './helpers';
 
@@ -94,6 +95,16 @@ describe('cli: arguments', () => {
       assert.match(text.out, /^version +\d+\.\d+\.\d+\ngemm +(openblas|builtin)\n/);
       const json = await runCli(['info', '--json']);
       assert.ok(['openblas', 'builtin'].includes(JSON.parse(json.out).gemm));
+    });
+
+    it('prints the version with --version or -V', async () => {
+      const { version } = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'),
+        'utf8'));
+      for (const flag of ['--version', '-V']) {
+        const result = await runCli([flag]);
+        assert.strictEqual(result.code, 0, result.err);
+        assert.strictEqual(result.out, `${version}\n`);
+      }
     });
   });
 

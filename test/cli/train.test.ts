@@ -149,7 +149,9 @@ describe('cli: train', function () {
     const result = await runCli(['train', '--preset', 'logreg', '--limit', '600', '--epochs', '1',
       '--backend', 'js', '--out', dir]);
     assert.strictEqual(result.code, 0, result.err);
-    assert.match(result.out, /backend +js/);
+    assert.match(result.out, /backend +js \(plain TypeScript, one thread\)\n/);
+    assert.match(result.out, /training +1 epoch, batches of 128/);
+    assert.match(result.out, /Training took .* \(1 epoch, /);
     assert.strictEqual(readJson(path.join(dir, 'summary.json')).params, 7850);
     assert.strictEqual(readJson(path.join(dir, 'summary.json')).backend, 'js');
   });
@@ -359,6 +361,20 @@ describe('cli: train', function () {
     assert.strictEqual(none.code, 0, none.err);
     assert.match(none.out, /The run already has 4 epochs; nothing to train/);
   });
+
+  it('carries on and writes its files when the reader of its output goes (| head)',
+    async () => {
+      const dir = path.join(folder(), 'closed-pipe');
+      const child = spawnCli(['train', '--preset', 'logreg', '--limit', '1200', '--epochs', '3',
+        '--no-progress', '--out', dir], folder());
+      const done = finished(child);
+      // Read the first line, then close the pipe, as `head -1` does.
+      child.stdout!.once('data', () => child.stdout!.destroy());
+      const result = await done;
+      assert.strictEqual(result.code, 0, `exit ${result.code} ${result.signal}\n${result.err}`);
+      assert.ok(!result.err.includes('EPIPE'), result.err);
+      assert.strictEqual(readJson(path.join(dir, 'summary.json')).epochs, 3);
+    });
 
   it('Ctrl-C in a terminal run: exit 130, checkpoint, resume hint', async function () {
     const dir = path.join(folder(), 'sigint');
