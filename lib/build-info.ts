@@ -10,7 +10,10 @@ import {
 export interface BuildInfo {
   /** Package version the core was built from. */
   version: string;
-  /** Which GEMM dense and convolution layers use: OpenBLAS, or Lamina's built-in kernel. */
+  /**
+   * Which GEMM the exported gemm() uses: OpenBLAS, or Lamina's built-in kernel. (Training
+   * runs on Lamina's own kernels either way: see simdTraining.)
+   */
   gemm: 'openblas' | 'builtin';
   /** Whether the core was compiled with OpenMP. */
   openmp: boolean;
@@ -18,8 +21,13 @@ export interface BuildInfo {
   threads: number;
   /** Instruction sets compiled in: the baseline and the kernels chosen at run time. */
   simdCompiled: string;
-  /** The GEMM micro-kernel this CPU runs: "avx2+fma" or "portable". */
+  /** The micro-kernel the built-in gemm() runs on this CPU: "avx2+fma" or "portable". */
   simdActive: string;
+  /**
+   * The micro-kernels dense and convolution layers run on this CPU: "avx512f", "avx2+fma" or
+   * "portable".
+   */
+  simdTraining: string;
   /** The build description that produced the binary: "binding.gyp" or "CMakeLists.txt". */
   buildFile: string;
   /** The compiler and its version. */

@@ -30,6 +30,7 @@ export interface NativeBuildInfo {
   threads: number;
   simdCompiled: string;
   simdActive: string;
+  simdTraining: string;
   buildFile: string;
   compiler: string;
 }

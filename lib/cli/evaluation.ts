@@ -109,7 +109,8 @@ export function buildRows(info: BuildInfo | undefined, backend: string):
     ['gemm', info.gemm],
     ['threads', String(info.threads)],
     ['openmp', info.openmp ? 'on' : 'off'],
-    ['simd', `${info.simdActive} (compiled: ${info.simdCompiled})`],
+    ['simd', `${info.simdTraining} training kernels, ${info.simdActive} gemm() kernel ` +
+      `(compiled: ${info.simdCompiled})`],
     ['compiler', info.compiler],
     ['build file', info.buildFile],
     ['binary', `${info.binary}${info.prebuilt ? ' (prebuilt)' : ''}`],

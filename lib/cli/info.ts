@@ -21,7 +21,8 @@ export function registerInfo(root: Command, out: (text: string) => void): void {
         ['gemm', info.gemm],
         ['openmp', info.openmp ? 'on' : 'off'],
         ['threads', String(info.threads)],
-        ['simd', `${info.simdActive} (compiled: ${info.simdCompiled})`],
+        ['simd', `${info.simdTraining} training kernels, ${info.simdActive} gemm() kernel ` +
+          `(compiled: ${info.simdCompiled})`],
         ['build file', info.buildFile],
         ['compiler', info.compiler],
         ['binary', `${info.binary}${info.prebuilt ? ' (prebuilt)' : ''}`],

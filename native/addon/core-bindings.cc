@@ -22,6 +22,7 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   out.Set("threads", build.threads);
   out.Set("simdCompiled", build.simd_compiled);
   out.Set("simdActive", build.simd_active);
+  out.Set("simdTraining", build.simd_training);
   out.Set("buildFile", build.build_file);
   out.Set("compiler", build.compiler);
   return out;

@@ -2,6 +2,7 @@
 
 #include "native/core/gemm.h"
 #include "native/core/threading.h"
+#include "native/core/tile-gemm.h"
 
 #ifndef LAMINA_VERSION
 #define LAMINA_VERSION "unknown"
@@ -19,7 +20,7 @@ std::string simd_compiled() {
 #elif defined(__AVX2__)
   return "avx2";
 #elif defined(__x86_64__) || defined(_M_X64)
-  return "sse2 (x86-64 baseline) + avx2/fma micro-kernel chosen at run time";
+  return "sse2 (x86-64 baseline) + avx2/fma and avx512f kernels chosen at run time";
 #elif defined(__aarch64__)
   return "neon (aarch64 baseline)";
 #else
@@ -49,6 +50,7 @@ BuildInfo build_info() {
   info.threads = get_num_threads();
   info.simd_compiled = simd_compiled();
   info.simd_active = gemm_builtin_kernel();
+  info.simd_training = small_gemm_kernel();
   info.build_file = LAMINA_BUILD_FILE;
   info.compiler = compiler();
   return info;

@@ -11,7 +11,8 @@ struct BuildInfo {
   bool openmp;                // compiled with OpenMP
   int threads;                // current thread count
   std::string simd_compiled;  // instruction sets compiled in: baseline + run-time kernels
-  std::string simd_active;    // the GEMM micro-kernel this CPU runs
+  std::string simd_active;    // the micro-kernel the built-in gemm() runs on this CPU
+  std::string simd_training;  // the micro-kernels dense and conv layers run on this CPU
   std::string build_file;     // "binding.gyp" or "CMakeLists.txt"
   std::string compiler;
 };

@@ -21,6 +21,19 @@ describe('builds', function () {
     assert.match(info.binary, /(build[\\/]Release|prebuilds)[\\/].*\.node$/);
   });
 
+  it('reports the kernels this CPU runs, as its flags allow', () => {
+    const info = buildInfo();
+    assert.ok(['avx512f', 'avx2+fma', 'portable'].includes(info.simdTraining), info.simdTraining);
+    assert.ok(['avx2+fma', 'portable'].includes(info.simdActive), info.simdActive);
+    if (process.platform !== 'linux' || process.arch !== 'x64') return;
+    const flags = new Set((/^flags\s*:(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]
+      ?? '').trim().split(/\s+/));
+    const avx2 = flags.has('avx2') && flags.has('fma');
+    assert.strictEqual(info.simdTraining,
+      flags.has('avx512f') ? 'avx512f' : avx2 ? 'avx2+fma' : 'portable');
+    assert.strictEqual(info.simdActive, avx2 ? 'avx2+fma' : 'portable');
+  });
+
   it('falls back to the built-in GEMM when no OpenBLAS is found, and says so', () => {
     const configure = path.join(packageRoot, 'native', 'tools', 'configure.js');
     const env = { ...process.env, LAMINA_OPENBLAS_DIRS: '/nonexistent', LAMINA_GEMM: 'auto' };
