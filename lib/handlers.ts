@@ -14,7 +14,7 @@ import { checkBoolean, checkInteger, checkKnownKeys, checkNumber, checkChoice, t
 
 function checkOptionsObject(context: string, options: unknown, known: string[]): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw typeError(`${context} options`, 'an options object', options);
+    throw typeError(`${context} options`, `an options object { ${known.join(', ')} }`, options);
   }
   checkKnownKeys(context, options, known);
 }
@@ -61,7 +61,7 @@ export class RememberBestWeights {
   constructor(options: RememberBestWeightsOptions = {}) {
     checkOptionsObject('RememberBestWeights', options, ['key', 'loss']);
     this.key = options.key === undefined ? 'valid_loss' : String(options.key);
-    this.loss = options.loss === undefined ? true : checkBoolean('loss', options.loss);
+    this.loss = options.loss === undefined ? true : checkBoolean('RememberBestWeights loss', options.loss);
     this.bestValue = this.loss ? Infinity : -Infinity;
   }
 
@@ -92,7 +92,7 @@ export class RestoreBestWeights {
   constructor(options: RestoreBestWeightsOptions) {
     checkOptionsObject('RestoreBestWeights', options, ['remember']);
     if (!(options.remember instanceof RememberBestWeights)) {
-      throw typeError('remember', 'a RememberBestWeights', options.remember);
+      throw typeError('RestoreBestWeights remember', 'a RememberBestWeights', options.remember);
     }
     this.remember = options.remember;
   }
@@ -137,9 +137,9 @@ export class EarlyStopping {
   constructor(options: EarlyStoppingOptions = {}) {
     checkOptionsObject('EarlyStopping', options, ['patience', 'key', 'loss', 'restoreBest']);
     this.patience = options.patience === undefined ? 100
-      : checkInteger('patience', options.patience, 1);
+      : checkInteger('EarlyStopping patience', options.patience, 1);
     this.restoreBest = options.restoreBest === undefined ? true
-      : checkBoolean('restoreBest', options.restoreBest);
+      : checkBoolean('EarlyStopping restoreBest', options.restoreBest);
     this.best = new RememberBestWeights({ key: options.key, loss: options.loss });
   }
 
@@ -204,14 +204,14 @@ export class SaveCheckpoint {
   constructor(options: SaveCheckpointOptions) {
     checkOptionsObject('SaveCheckpoint', options, ['path', 'every', 'onlyBest', 'paramsOnly']);
     if (typeof options.path !== 'string' || options.path === '') {
-      throw typeError('path', 'a file path', options.path);
+      throw typeError('SaveCheckpoint path', 'a file path', options.path);
     }
     this.path = options.path;
-    this.every = options.every === undefined ? 1 : checkInteger('every', options.every, 1);
+    this.every = options.every === undefined ? 1 : checkInteger('SaveCheckpoint every', options.every, 1);
     this.onlyBest = options.onlyBest === undefined ? false
-      : checkBoolean('onlyBest', options.onlyBest);
+      : checkBoolean('SaveCheckpoint onlyBest', options.onlyBest);
     this.paramsOnly = options.paramsOnly === undefined ? false
-      : checkBoolean('paramsOnly', options.paramsOnly);
+      : checkBoolean('SaveCheckpoint paramsOnly', options.paramsOnly);
   }
 
   /** Saves when the epoch is due. */
@@ -238,7 +238,8 @@ function setVariable(net: NeuralNet, name: ScheduledVariable, value: number): vo
 function variableName(value: unknown): ScheduledVariable {
   if (value === 'updateLearningRate') return 'update_learning_rate';
   if (value === 'updateMomentum') return 'update_momentum';
-  return checkChoice('name', value, ['update_learning_rate', 'update_momentum'] as const);
+  return checkChoice('the scheduled variable', value,
+    ['update_learning_rate', 'update_momentum'] as const);
 }
 
 /**
@@ -259,8 +260,8 @@ export class AdjustVariable {
   constructor(name: ScheduledVariable | 'updateLearningRate' | 'updateMomentum',
     readonly start: number, readonly stop: number) {
     this.name = variableName(name);
-    checkNumber('start', start);
-    checkNumber('stop', stop);
+    checkNumber('AdjustVariable start', start);
+    checkNumber('AdjustVariable stop', stop);
   }
 
   /** Sets the variable for the next epoch. */
@@ -299,8 +300,8 @@ export class StepDecay {
   constructor(options: StepDecayOptions) {
     checkOptionsObject('StepDecay', options, ['name', 'factor', 'every']);
     this.name = options.name === undefined ? 'update_learning_rate' : variableName(options.name);
-    this.factor = options.factor === undefined ? 0.1 : checkNumber('factor', options.factor, 0);
-    this.every = checkInteger('every', options.every, 1);
+    this.factor = options.factor === undefined ? 0.1 : checkNumber('StepDecay factor', options.factor, 0);
+    this.every = checkInteger('StepDecay every', options.every, 1);
   }
 
   /** Multiplies the variable after every `every` epochs. */

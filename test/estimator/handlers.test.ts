@@ -178,6 +178,41 @@ describe('estimator: handlers and callbacks', () => {
     });
   }
 
+  it('rejects bad handler options, naming the handler and the option', () => {
+    const cases: Array<[() => unknown, ErrorConstructor, string]> = [
+      [() => new RestoreBestWeights(undefined as never), TypeError, 'Expected an options ' +
+        'object { remember } for RestoreBestWeights options but received undefined'],
+      [() => new RestoreBestWeights({ remember: 1 as never }), TypeError,
+        'Expected a RememberBestWeights for RestoreBestWeights remember but received 1 (number)'],
+      [() => new RememberBestWeights({ loss: 1 as never }), TypeError,
+        'Expected a boolean for RememberBestWeights loss but received 1 (number)'],
+      [() => new StepDecay({} as never), TypeError,
+        'Expected an integer for StepDecay every but received undefined'],
+      [() => new StepDecay({ every: 2, factor: -1 }), RangeError,
+        'Expected a number >= 0 for StepDecay factor but received -1 (number)'],
+      [() => new StepDecay({ every: 2, name: 'lr' as never }), RangeError,
+        "Expected one of 'update_learning_rate', 'update_momentum' for the scheduled variable " +
+        'but received "lr" (string)'],
+      [() => new EarlyStopping({ patience: 0 }), RangeError,
+        'Expected an integer >= 1 for EarlyStopping patience but received 0 (number)'],
+      [() => new EarlyStopping({ patiense: 3 } as never), TypeError,
+        "Unknown parameter 'patiense' for EarlyStopping; did you mean 'patience'?"],
+      [() => new SaveCheckpoint({} as never), TypeError,
+        'Expected a file path for SaveCheckpoint path but received undefined'],
+      [() => new SaveCheckpoint({ path: 'x', every: 0 }), RangeError,
+        'Expected an integer >= 1 for SaveCheckpoint every but received 0 (number)'],
+      [() => new AdjustVariable('update_learning_rate', 'a' as never, 1), TypeError,
+        'Expected a number for AdjustVariable start but received "a" (string)'],
+    ];
+    for (const [make, type, message] of cases) {
+      assert.throws(make, (error: Error) => {
+        assert.strictEqual(error.constructor, type, error.message);
+        assert.strictEqual(error.message, message);
+        return true;
+      });
+    }
+  });
+
   it('saves checkpoints every N epochs', async () => {
     const { folder, cleanup } = temporaryFolder();
     try {
