@@ -301,7 +301,7 @@ describe('reliability: bad input through the public API', function () {
       fs.writeFileSync(truncated, fs.readFileSync(file).subarray(0, 50));
       let result = await runCli(['evaluate', truncated, '--limit', '10', '--backend', 'js']);
       assert.strictEqual(result.code, 1);
-      assert.match(result.err, new RegExp(`^error: MODEL: ${truncated.replace(/[.]/g, '\\.')} ` +
+      assert.match(result.err, new RegExp(`^error: model: ${truncated.replace(/[.]/g, '\\.')} ` +
         'is not a valid safetensors file: the header is \\d+ bytes long but the file has only ' +
         '42 after the length \\(truncated\\?\\)\\n$'));
       const { readLaminaFile } = await import('../../lib/model-file');
@@ -312,7 +312,7 @@ describe('reliability: bad input through the public API', function () {
       { ...content.metadata, format_version: '99' })));
       result = await runCli(['evaluate', newer, '--limit', '10', '--backend', 'js']);
       assert.strictEqual(result.code, 1);
-      assert.strictEqual(result.err, `error: MODEL: ${newer} was written by a newer version of ` +
+      assert.strictEqual(result.err, `error: model: ${newer} was written by a newer version of ` +
         'Lamina (format version 99); this version reads format version 1 and older: upgrade ' +
         'lamina to read it\n');
     });
