@@ -61,7 +61,8 @@ export class RememberBestWeights {
   constructor(options: RememberBestWeightsOptions = {}) {
     checkOptionsObject('RememberBestWeights', options, ['key', 'loss']);
     this.key = options.key === undefined ? 'valid_loss' : String(options.key);
-    this.loss = options.loss === undefined ? true : checkBoolean('RememberBestWeights loss', options.loss);
+    this.loss = options.loss === undefined ? true
+      : checkBoolean('RememberBestWeights loss', options.loss);
     this.bestValue = this.loss ? Infinity : -Infinity;
   }
 
@@ -207,7 +208,8 @@ export class SaveCheckpoint {
       throw typeError('SaveCheckpoint path', 'a file path', options.path);
     }
     this.path = options.path;
-    this.every = options.every === undefined ? 1 : checkInteger('SaveCheckpoint every', options.every, 1);
+    this.every = options.every === undefined ? 1
+      : checkInteger('SaveCheckpoint every', options.every, 1);
     this.onlyBest = options.onlyBest === undefined ? false
       : checkBoolean('SaveCheckpoint onlyBest', options.onlyBest);
     this.paramsOnly = options.paramsOnly === undefined ? false
@@ -300,7 +302,8 @@ export class StepDecay {
   constructor(options: StepDecayOptions) {
     checkOptionsObject('StepDecay', options, ['name', 'factor', 'every']);
     this.name = options.name === undefined ? 'update_learning_rate' : variableName(options.name);
-    this.factor = options.factor === undefined ? 0.1 : checkNumber('StepDecay factor', options.factor, 0);
+    this.factor = options.factor === undefined ? 0.1
+      : checkNumber('StepDecay factor', options.factor, 0);
     this.every = checkInteger('StepDecay every', options.every, 1);
   }
 

@@ -138,7 +138,8 @@ describe('README command lines', function () {
 
   it('runs each training line (the full-size ones shortened with --limit and --epochs)',
     async () => {
-      for (const line of lines.filter((text) => / train\b/.test(text) && !/--resume|mlp2/.test(text))) {
+      const training = lines.filter((text) => / train\b/.test(text) && !/--resume|mlp2/.test(text));
+      for (const line of training) {
         const args = variants(line)[0];
         // The bare `lamina train` is LeNet on all of MNIST for 15 epochs: run it on a subset.
         const bare = args.length === 1;
@@ -154,7 +155,8 @@ describe('README command lines', function () {
     });
 
   it('interrupts the mlp2 line with Ctrl-C and resumes it with the next line', async () => {
-    const [first, second] = lines.filter((text) => /mlp2/.test(text)).map((text) => variants(text)[0]);
+    const [first, second] = lines.filter((text) => /mlp2/.test(text))
+      .map((text) => variants(text)[0]);
     assert.ok(first && second, 'the README has the interrupt and resume lines');
     const interrupted = await run([...first, '--limit', '6000'], (seen, kill) => {
       if (/\n {6}1 /.test(seen)) kill();

@@ -37,7 +37,9 @@ describe('package', function () {
       try {
         execFileSync('npm', ['run', 'prebuild'], { cwd: packageRoot, stdio: 'pipe' });
       } finally {
-        if (kept && !fs.existsSync(sourceBuild)) fs.writeFileSync(sourceBuild, kept, { mode: 0o755 });
+        if (kept && !fs.existsSync(sourceBuild)) {
+          fs.writeFileSync(sourceBuild, kept, { mode: 0o755 });
+        }
       }
     }
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-pack-'));

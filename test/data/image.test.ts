@@ -102,7 +102,8 @@ describe('data/image', () => {
       fromTile.forEach((value, i) => { total += Math.abs(value - fromBare[i]); });
       worstMean = Math.max(worstMean, total / 784);
     }
-    console.log(`      largest mean |difference| from the bare digit ${worstMean.toFixed(2)} of 255`);
+    console.log('      largest mean |difference| from the bare digit ' +
+      `${worstMean.toFixed(2)} of 255`);
     assert.ok(worstMean < 3, 'tolerance: 3 grey levels on average');
   });
 
