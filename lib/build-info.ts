@@ -2,9 +2,8 @@
  * What this install of Lamina is, and how many threads it uses.
  */
 import { native, nativePath, NativeGemmOptions } from './native';
-import {
-  checkBoolean, checkChoice, checkInteger, checkKnownKeys, checkNumber, rangeError, typeError,
-} from './validate';
+import { checkOptions } from './data/check';
+import { checkInteger, checkBoolean, checkNumber, checkChoice, typeError, rangeError } from './validate';
 
 /** The build of the native core that this process loaded. */
 export interface BuildInfo {
@@ -117,10 +116,7 @@ export function gemm(
   checkInteger('m', m, 0);
   checkInteger('n', n, 0);
   checkInteger('k', k, 0);
-  if (options === null || typeof options !== 'object') {
-    throw typeError('options', 'an options object', options);
-  }
-  checkKnownKeys('gemm options', options, ['transA', 'transB', 'alpha', 'beta', 'provider']);
+  checkOptions('gemm', options, ['transA', 'transB', 'alpha', 'beta', 'provider']);
   const transA = options.transA === undefined ? false : checkBoolean('transA', options.transA);
   const transB = options.transB === undefined ? false : checkBoolean('transB', options.transB);
   const alpha = options.alpha === undefined ? 1 : checkNumber('alpha', options.alpha);

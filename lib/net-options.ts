@@ -104,16 +104,13 @@ export class TrainSplit {
     }
     checkKnownKeys('TrainSplit', opts, ['eval_size', 'evalSize', 'stratify']);
     const size = opts.eval_size ?? opts.evalSize;
-    this.evalSize = size === undefined ? 0.2 : checkEvalSize('TrainSplit eval_size', size);
+    this.evalSize = size === undefined ? 0.2 : checkFraction('TrainSplit eval_size', size);
     this.stratify = opts.stratify === undefined ? true
       : checkBoolean('TrainSplit stratify', opts.stratify);
     Object.freeze(this);
   }
 }
 
-function checkEvalSize(name: string, value: unknown): number {
-  return checkFraction(name, value);
-}
 
 /** Options of BatchIterator. */
 export interface BatchIteratorOptions {
@@ -451,12 +448,12 @@ export function resolveOptions(network: Record<string, unknown>,
     throw new TypeError('Give either train_split or eval_size, not both');
   }
   if (get('eval_size') !== undefined) {
-    const size = checkEvalSize('eval_size', get('eval_size'));
+    const size = checkFraction('eval_size', get('eval_size'));
     trainSplit = size === 0 ? null : new TrainSplit({ eval_size: size });
   } else if (split === false || split === null || split === 0) {
     trainSplit = null;
   } else if (typeof split === 'number') {
-    const size = checkEvalSize('train_split', split);
+    const size = checkFraction('train_split', split);
     trainSplit = new TrainSplit({ eval_size: size });
   } else if (split instanceof TrainSplit) {
     trainSplit = split.evalSize === 0 ? null : split;

@@ -754,8 +754,6 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
         throw new RangeError(`Expected finite numbers for params[${i}].values ` +
           `('${tensorName(param)}') but received ${param.values[bad]} at index ${bad}`);
       }
-    });
-    for (const param of params) {
       const target = current.get(tensorName(param));
       if (!target) {
         throw new RangeError(`Unknown parameter '${tensorName(param)}': this network has ` +
@@ -766,7 +764,7 @@ export class NeuralNet<const L extends readonly LayerEntry[] = readonly LayerEnt
           `${formatShape(target.shape)} but the values given have shape ` +
           `${formatShape(param.shape)}`);
       }
-    }
+    });
     this.model!.setParams(params.map((param) => ({ ...param, shape: [...param.shape] })));
   }
 

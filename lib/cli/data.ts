@@ -153,10 +153,10 @@ export async function csvLayout(file: string, option: string, labelColumn: strin
       EXIT_FAILURE);
   }
   const header = isHeaderLine(line);
-  const names = header ? line.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'))
-    : null;
+  const cells = line.split(',');
+  const names = header ? cells.map((name) => name.trim().replace(/^"(.*)"$/, '$1')) : null;
   if (labelColumn !== undefined && /^\d+$/.test(labelColumn)) {
-    const columns = line.split(',').length;
+    const columns = cells.length;
     if (Number(labelColumn) >= columns) {
       throw new CliError(`--label-column ${labelColumn}: ${option} ${file} has ${columns} ` +
         `columns, numbered 0 to ${columns - 1}`);

@@ -98,6 +98,12 @@ export function tryBuildInfo(): BuildInfo | undefined {
   }
 }
 
+/** The kernels training and gemm() run, and what was compiled: for info and the report. */
+export function simdText(info: BuildInfo): string {
+  return `${info.simdTraining} training kernels, ${info.simdActive} gemm() kernel ` +
+    `(compiled: ${info.simdCompiled})`;
+}
+
 /** Build rows of the report: version, GEMM, threads, SIMD, compiler, binary. */
 export function buildRows(info: BuildInfo | undefined, backend: string):
   Array<[string, string]> {
@@ -109,8 +115,7 @@ export function buildRows(info: BuildInfo | undefined, backend: string):
     ['gemm', info.gemm],
     ['threads', String(info.threads)],
     ['openmp', info.openmp ? 'on' : 'off'],
-    ['simd', `${info.simdTraining} training kernels, ${info.simdActive} gemm() kernel ` +
-      `(compiled: ${info.simdCompiled})`],
+    ['simd', simdText(info)],
     ['compiler', info.compiler],
     ['build file', info.buildFile],
     ['binary', `${info.binary}${info.prebuilt ? ' (prebuilt)' : ''}`],

@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { buildInfo } from '../build-info';
+import { simdText } from './evaluation';
 
 /** Registers `lamina info`; out receives the table or the JSON. */
 export function registerInfo(root: Command, out: (text: string) => void): void {
@@ -21,8 +22,7 @@ export function registerInfo(root: Command, out: (text: string) => void): void {
         ['gemm', info.gemm],
         ['openmp', info.openmp ? 'on' : 'off'],
         ['threads', String(info.threads)],
-        ['simd', `${info.simdTraining} training kernels, ${info.simdActive} gemm() kernel ` +
-          `(compiled: ${info.simdCompiled})`],
+        ['simd', simdText(info)],
         ['build file', info.buildFile],
         ['compiler', info.compiler],
         ['binary', `${info.binary}${info.prebuilt ? ' (prebuilt)' : ''}`],

@@ -363,7 +363,6 @@ function readRunConfig(dir: string): RunConfig {
   return config;
 }
 
-/** A name for a new run folder: runs/<date>-<time>, with a suffix when it exists. */
 /**
  * The run folder must be a folder, or not exist yet with a folder above it that can hold it:
  * a usage error (exit 2) otherwise, before any training.
@@ -379,6 +378,7 @@ function checkRunFolder(dir: string, option: string): void {
   }
 }
 
+/** A name for a new run folder: runs/<date>-<time>, with a suffix when it exists. */
 function newRunFolder(now: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-` +

@@ -309,12 +309,13 @@ function commonestLevel(pixels: Uint8Array): number {
 function keepDigitInk(grey: Float64Array, width: number, height: number): void {
   // Label the pieces with an explicit stack (no recursion on big pictures).
   const piece = new Int32Array(grey.length).fill(-1);
-  const pieces: Array<{ mass: number; pixels: number; box: number[] }> = [];
+  const pieces: Array<{ mass: number; pixels: number; left: number; top: number;
+    right: number; bottom: number }> = [];
   const stack: number[] = [];
   for (let start = 0; start < grey.length; start++) {
     if (grey[start] <= INK || piece[start] >= 0) continue;
     const id = pieces.length;
-    const found = { mass: 0, pixels: 0, box: [width, height, -1, -1] };
+    const found = { mass: 0, pixels: 0, left: width, top: height, right: -1, bottom: -1 };
     piece[start] = id;
     stack.push(start);
     while (stack.length > 0) {
@@ -323,8 +324,10 @@ function keepDigitInk(grey: Float64Array, width: number, height: number): void {
       const y = (at - x) / width;
       found.mass += grey[at];
       found.pixels++;
-      found.box = [Math.min(found.box[0], x), Math.min(found.box[1], y),
-        Math.max(found.box[2], x), Math.max(found.box[3], y)];
+      found.left = Math.min(found.left, x);
+      found.top = Math.min(found.top, y);
+      found.right = Math.max(found.right, x);
+      found.bottom = Math.max(found.bottom, y);
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           const nx = x + dx;
@@ -343,9 +346,9 @@ function keepDigitInk(grey: Float64Array, width: number, height: number): void {
   if (pieces.length < 2) return;
 
   // Frames first (when something else is left), then pieces far smaller than the largest.
-  const keep = pieces.map(({ pixels, box }) => {
-    const boxWidth = box[2] - box[0] + 1;
-    const boxHeight = box[3] - box[1] + 1;
+  const keep = pieces.map(({ pixels, left, top, right, bottom }) => {
+    const boxWidth = right - left + 1;
+    const boxHeight = bottom - top + 1;
     return !(boxWidth >= 0.9 * width && boxHeight >= 0.9 * height &&
       pixels < 0.25 * boxWidth * boxHeight);
   });

@@ -114,11 +114,11 @@ describe('gemm', () => {
     it('rejects a misspelled option, suggesting the right one', () => {
       assert.throws(() => gemm(2, 2, 2, a, a, a, { transa: true } as never), {
         name: 'TypeError',
-        message: "Unknown parameter 'transa' for gemm options; did you mean 'transA'?",
+        message: "Unknown parameter 'transa' for gemm; did you mean 'transA'?",
       });
       assert.throws(() => gemm(2, 2, 2, a, a, a, 'transA' as never), {
         name: 'TypeError',
-        message: /^Expected an options object for options but received "transA" \(string\)$/,
+        message: /^Expected an object for the options of gemm but received "transA" \(string\)$/,
       });
     });
     it('says how to get OpenBLAS when the build has none', function () {
