@@ -226,7 +226,10 @@ export function labelGapWarning(data: TrainTest, classes: number): string | unde
   const listed = missing.length > 5
     ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`
     : missing.join(', ');
-  return `warning: the labels run from 0 to ${largest} (${where}), so the network has ` +
+  // Without a label `largest`, the network has the fewest outputs it can: 2.
+  const why = where ? `the labels run from 0 to ${largest} (${where})`
+    : 'a network has at least 2 outputs';
+  return `warning: ${why}, so the network has ` +
     `${classes} outputs, but ${missing.length === 1 ? 'class' : 'classes'} ${listed} ` +
     `${missing.length === 1 ? 'has' : 'have'} no training image. Labels should be 0 to ` +
     'K-1 for K classes; check the label column or the labels file.\n';

@@ -265,6 +265,18 @@ describe('cli: train', function () {
         'training image. Labels should be 0 to K-1 for K classes'), result.err);
       assert.match(result.out, /256 classes/);
 
+      // A table of one class: two outputs, the second without images.
+      for (const table of [tables.train, tables.test]) {
+        const single = fs.readFileSync(table, 'utf8').split('\n')
+          .map((line, i) => (i === 0 || line === '' ? line : line.replace(/^\d+,/, '0,')));
+        fs.writeFileSync(table, single.join('\n'));
+      }
+      const one = await runCli(['train', '--preset', 'logreg', '--epochs', '1', '--train',
+        tables.train, '--test', tables.test, '--out', path.join(folder(), 'one-class-run')]);
+      assert.strictEqual(one.code, 0, one.err);
+      assert.ok(one.err.includes('warning: a network has at least 2 outputs, so the network ' +
+        'has 2 outputs, but class 1 has no training image.'), one.err);
+
       // MNIST's own labels leave no gap: no warning.
       const clean = await runCli(['train', '--preset', 'logreg', '--epochs', '1', '--limit',
         '600', '--out', path.join(folder(), 'no-gap-run')]);
